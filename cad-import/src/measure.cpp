@@ -1,0 +1,180 @@
+#include "measure.h"
+
+#include <BRepAdaptor_Curve.hxx>
+#include <BRepAdaptor_Surface.hxx>
+#include <BRepBndLib.hxx>
+#include <BRepTools.hxx>
+#include <BRepCheck_Analyzer.hxx>
+#include <BRepGProp.hxx>
+#include <BRep_Tool.hxx>
+#include <Bnd_Box.hxx>
+#include <GProp_GProps.hxx>
+#include <GProp_PrincipalProps.hxx>
+#include <TopExp.hxx>
+#include <TopExp_Explorer.hxx>
+#include <TopTools_IndexedMapOfShape.hxx>
+#include <TopoDS.hxx>
+#include <TopoDS_Edge.hxx>
+#include <TopoDS_Face.hxx>
+#include <gp_Ax3.hxx>
+#include <gp_Trsf.hxx>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace telar::cad::detail {
+namespace {
+
+Box3 toBox(const Bnd_Box& b) {
+    Box3 box;
+    if (b.IsVoid()) return box;
+    double x0, y0, z0, x1, y1, z1;
+    b.Get(x0, y0, z0, x1, y1, z1);
+    box.add(Vec3{x0, y0, z0});
+    box.add(Vec3{x1, y1, z1});
+    return box;
+}
+
+// OCCT's standard enclosing box (from vertices, curve and surface control points; what FreeCAD
+// reports as BoundBox): fast, exact for analytic geometry, may be loose around B-splines.
+Box3 enclosingBox(const TopoDS_Shape& shape) {
+    Bnd_Box b;
+    BRepBndLib::Add(shape, b, /*useTriangulation*/ false);
+    return toBox(b);
+}
+
+bool near(double a, double b, double relative, double absolute) {
+    return std::abs(a - b) <= std::max(absolute, relative * std::max(std::abs(a), std::abs(b)));
+}
+
+// Extents of shape in the frame trsf maps to. OCCT's enclosing box is exact for analytic surfaces
+// but follows the control polygon of B-splines (a threaded screw of Ø20 gets a 66 mm box), and
+// the exact optimiser costs seconds on large parts. So: the enclosing box per axis, unless points
+// sampled on every face (9×9) and edge (17) stay clearly inside it — then the sampled extent
+// (a slight underestimate, by the sagitta between samples).
+std::array<double, 3> stockExtents(const TopoDS_Shape& shape, const gp_Trsf& trsf) {
+    const TopoDS_Shape moved = shape.Moved(TopLoc_Location(trsf));
+    const Box3 loose = enclosingBox(moved);
+    Box3 sampled;
+    auto addPoint = [&](const gp_Pnt& p) { sampled.add(Vec3{p.X(), p.Y(), p.Z()}); };
+    for (TopExp_Explorer it(moved, TopAbs_FACE); it.More(); it.Next()) {
+        const TopoDS_Face& face = TopoDS::Face(it.Current());
+        BRepAdaptor_Surface surface(face, Standard_False);
+        double u0, u1, v0, v1;
+        BRepTools::UVBounds(face, u0, u1, v0, v1);
+        if (!std::isfinite(u0) || !std::isfinite(u1) || !std::isfinite(v0) || !std::isfinite(v1)) continue;
+        constexpr int n = 8;
+        for (int i = 0; i <= n; ++i)
+            for (int j = 0; j <= n; ++j) addPoint(surface.Value(u0 + (u1 - u0) * i / n, v0 + (v1 - v0) * j / n));
+    }
+    for (TopExp_Explorer it(moved, TopAbs_EDGE); it.More(); it.Next()) {
+        const TopoDS_Edge& edge = TopoDS::Edge(it.Current());
+        if (BRep_Tool::Degenerated(edge)) continue;
+        double t0, t1;
+        if (BRep_Tool::Curve(edge, t0, t1).IsNull()) continue;
+        BRepAdaptor_Curve curve(edge);
+        constexpr int n = 16;
+        for (int i = 0; i <= n; ++i) addPoint(curve.Value(t0 + (t1 - t0) * i / n));
+    }
+    const Vec3 l = loose.size();
+    const Vec3 p = sampled.size();
+    std::array<double, 3> out = {l.x, l.y, l.z};
+    const std::array<double, 3> samples = {p.x, p.y, p.z};
+    for (int k = 0; k < 3; ++k)
+        if (!sampled.isEmpty() && samples[k] < out[k] * 0.98) out[k] = samples[k];
+    return out;
+}
+
+} // namespace
+
+void countTopology(const TopoDS_Shape& shape, ShapeMeasures& m) {
+    TopTools_IndexedMapOfShape solids, shells, faces, edges, vertices;
+    TopExp::MapShapes(shape, TopAbs_SOLID, solids);
+    TopExp::MapShapes(shape, TopAbs_SHELL, shells);
+    TopExp::MapShapes(shape, TopAbs_FACE, faces);
+    TopExp::MapShapes(shape, TopAbs_EDGE, edges);
+    TopExp::MapShapes(shape, TopAbs_VERTEX, vertices);
+    m.solids = solids.Extent();
+    m.shells = shells.Extent();
+    m.faces = faces.Extent();
+    m.edges = edges.Extent();
+    m.vertices = vertices.Extent();
+    m.closedShells = 0;
+    for (int i = 1; i <= shells.Extent(); ++i)
+        if (BRep_Tool::IsClosed(shells(i))) ++m.closedShells;
+}
+
+ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& options) {
+    ShapeMeasures m;
+    countTopology(shape, m);
+    m.closed = m.shells > 0 && m.closedShells == m.shells;
+
+    GProp_GProps volume;
+    BRepGProp::VolumeProperties(shape, volume, /*OnlyClosed*/ Standard_True);
+    GProp_GProps surface;
+    BRepGProp::SurfaceProperties(shape, surface);
+    m.area = surface.Mass();
+    const double signedVolume = volume.Mass();
+    m.inverted = signedVolume < 0.0;
+    m.volume = std::abs(signedVolume);
+    const GProp_GProps& basis = m.volume > 0.0 ? volume : surface;
+    const gp_Pnt c = basis.CentreOfMass();
+    m.centroid = {c.X(), c.Y(), c.Z()};
+    const GProp_PrincipalProps principal = basis.PrincipalProperties();
+    double i1, i2, i3;
+    principal.Moments(i1, i2, i3);
+    m.moments = {std::abs(i1), std::abs(i2), std::abs(i3)};
+    std::sort(m.moments.begin(), m.moments.end());
+
+    m.bbox = enclosingBox(shape);
+    const Vec3 s = m.bbox.size();
+    std::array<double, 3> dims = {s.x, s.y, s.z};
+    if (options.orientedBox && !m.bbox.isEmpty()) {
+        dims = stockExtents(shape, gp_Trsf());
+        // Stock size along the principal axes of inertia; keep the AABB when it is smaller
+        // (symmetric parts have arbitrary principal axes).
+        const gp_Vec a1 = principal.FirstAxisOfInertia();
+        const gp_Vec a2 = principal.SecondAxisOfInertia();
+        if (a1.Magnitude() > 1e-12 && a2.Magnitude() > 1e-12) {
+            const gp_Dir d1(a1), d2(a2);
+            const gp_Dir d3 = d1.Crossed(d2);
+            gp_Trsf toPrincipal;
+            toPrincipal.SetTransformation(gp_Ax3(c, d3, d1));
+            const std::array<double, 3> o = stockExtents(shape, toPrincipal);
+            if (o[0] * o[1] * o[2] < dims[0] * dims[1] * dims[2] * (1.0 - 1e-9)) dims = o;
+        }
+    }
+    std::sort(dims.begin(), dims.end(), std::greater<>());
+    m.orientedSize = {dims[0], dims[1], dims[2]};
+
+    m.valid = options.checkValidity ? BRepCheck_Analyzer(shape, Standard_True).IsValid() == Standard_True : true;
+    return m;
+}
+
+Box3 placedBox(const TopoDS_Shape& shape, const TopLoc_Location& location) {
+    return enclosingBox(location.IsIdentity() ? shape : shape.Moved(location));
+}
+
+std::string fingerprintOf(const ShapeMeasures& m) {
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, "v=%.6g;a=%.6g;i=%.5g,%.5g,%.5g;t=%d/%d/%d/%d", m.volume, m.area,
+                  m.moments[0], m.moments[1], m.moments[2], m.solids, m.faces, m.edges, m.vertices);
+    return buffer;
+}
+
+bool sameGeometry(const ShapeMeasures& a, const ShapeMeasures& b) {
+    if (a.solids != b.solids || a.shells != b.shells || a.faces != b.faces || a.edges != b.edges ||
+        a.vertices != b.vertices)
+        return false;
+    const double size = std::max({a.bbox.size().x, a.bbox.size().y, a.bbox.size().z, 1e-9});
+    if (!near(a.volume, b.volume, 1e-6, 1e-9 * size * size * size)) return false;
+    if (!near(a.area, b.area, 1e-6, 1e-9 * size * size)) return false;
+    const double scale = std::max(a.moments[2], b.moments[2]);
+    for (int i = 0; i < 3; ++i)
+        if (!near(a.moments[i], b.moments[i], 1e-5, 1e-5 * scale)) return false;
+    return true;
+}
+
+} // namespace telar::cad::detail
