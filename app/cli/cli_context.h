@@ -81,5 +81,8 @@ core::Signature commitAuthor(core::Repository& repo, const std::string& option);
 // Registration of the command groups (one file each).
 void addRepositoryCommands(CLI::App& app, Context& ctx);
 void addDesignCommands(CLI::App& app, Context& ctx);
+void addBomCommands(CLI::App& app, Context& ctx);
+void addInspectCommands(CLI::App& app, Context& ctx);
+void addLicenseCommands(CLI::App& app, Context& ctx);
 
 } // namespace telar::cli

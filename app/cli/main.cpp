@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
 
     addRepositoryCommands(app, ctx);
     addDesignCommands(app, ctx);
+    addBomCommands(app, ctx);
+    addInspectCommands(app, ctx);
+    addLicenseCommands(app, ctx);
 
     try {
         app.parse(argc, argv);

@@ -267,7 +267,11 @@ std::vector<FileOutcome> analyzeFiles(const std::vector<FileJob>& jobs, const Ba
             const std::size_t i = order[k];
             try {
                 if (!worker.empty()) runInWorker(process, worker, jobs[i], outcomes[i], options, progress);
-                else runInProcess(jobs[i], outcomes[i], options, Progress());
+                else {
+                    // Shares the cancel flag; reports stay at this job's start (files overlap).
+                    const double at = double(finished.load()) / double(jobs.size());
+                    runInProcess(jobs[i], outcomes[i], options, progress.child(at, at));
+                }
             } catch (const std::exception& e) {
                 std::lock_guard lock(errorMutex);
                 outcomes[i].error = CadError(nameOf(jobs[i]), e.what()).what();

@@ -92,7 +92,7 @@ std::string cleanPartName(std::string_view raw) {
         // " (2)" — a copy counter
         if (name.back() == ')') {
             const auto open = name.rfind('(');
-            if (open != std::string::npos && open + 2 < name.size() &&
+            if (open != std::string::npos && open > 0 && name[open - 1] == ' ' && open + 2 < name.size() &&
                 std::all_of(name.begin() + static_cast<std::ptrdiff_t>(open) + 1, name.end() - 1,
                             [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
                 std::string shorter = name.substr(0, open);

@@ -27,64 +27,81 @@
 namespace telar::cad::detail {
 namespace {
 
-Box3 toBox(const Bnd_Box& b) {
+// The box without its gap (OCCT enlarges a whole box by the largest tolerance met).
+Box3 toBox(const Bnd_Box& b, double* gap = nullptr) {
     Box3 box;
+    if (gap) *gap = 0.0;
     if (b.IsVoid()) return box;
     double x0, y0, z0, x1, y1, z1;
     b.Get(x0, y0, z0, x1, y1, z1);
-    box.add(Vec3{x0, y0, z0});
-    box.add(Vec3{x1, y1, z1});
+    const double g = b.GetGap();
+    if (gap) *gap = g;
+    box.add(Vec3{x0 + g, y0 + g, z0 + g});
+    box.add(Vec3{x1 - g, y1 - g, z1 - g});
     return box;
 }
 
 // OCCT's standard enclosing box (from vertices, curve and surface control points; what FreeCAD
 // reports as BoundBox): fast, exact for analytic geometry, may be loose around B-splines.
-Box3 enclosingBox(const TopoDS_Shape& shape) {
+// gap receives the tolerance enlargement OCCT applies on every side.
+Box3 enclosingBox(const TopoDS_Shape& shape, double* gap = nullptr) {
     Bnd_Box b;
     BRepBndLib::Add(shape, b, /*useTriangulation*/ false);
-    return toBox(b);
+    return toBox(b, gap);
 }
 
 bool near(double a, double b, double relative, double absolute) {
     return std::abs(a - b) <= std::max(absolute, relative * std::max(std::abs(a), std::abs(b)));
 }
 
-// Extents of shape in the frame trsf maps to. OCCT's enclosing box is exact for analytic surfaces
-// but follows the control polygon of B-splines (a threaded screw of Ø20 gets a 66 mm box), and
-// the exact optimiser costs seconds on large parts. So: the enclosing box per axis, unless points
-// sampled on every face (9×9) and edge (17) stay clearly inside it — then the sampled extent
-// (a slight underestimate, by the sagitta between samples).
+// Extents of shape in the frame trsf maps to. OCCT's enclosing box follows the control polygon of
+// B-splines (a threaded Ø20 screw gets a 66 mm box) and its exact optimiser costs seconds on large
+// parts, so we bound the geometry ourselves: a linear function over a plane, cylinder or cone
+// patch peaks on the patch's boundary, so those faces contribute through their edges; edges that
+// are lines, circles or ellipses get OCCT's exact curve box, other curves 64 samples; spheres and
+// tori a grid every 0.05 rad; free-form faces a 13×13 grid of points. Samples may underestimate by
+// the sagitta between them (well under 0.1 % of a curve's size).
 std::array<double, 3> stockExtents(const TopoDS_Shape& shape, const gp_Trsf& trsf) {
     const TopoDS_Shape moved = shape.Moved(TopLoc_Location(trsf));
-    const Box3 loose = enclosingBox(moved);
-    Box3 sampled;
-    auto addPoint = [&](const gp_Pnt& p) { sampled.add(Vec3{p.X(), p.Y(), p.Z()}); };
+    Box3 box;
+    auto addPoint = [&](const gp_Pnt& p) { box.add(Vec3{p.X(), p.Y(), p.Z()}); };
+    bool anyFace = false;
     for (TopExp_Explorer it(moved, TopAbs_FACE); it.More(); it.Next()) {
+        anyFace = true;
         const TopoDS_Face& face = TopoDS::Face(it.Current());
         BRepAdaptor_Surface surface(face, Standard_False);
+        const GeomAbs_SurfaceType type = surface.GetType();
+        if (type == GeomAbs_Plane || type == GeomAbs_Cylinder || type == GeomAbs_Cone) continue;
         double u0, u1, v0, v1;
         BRepTools::UVBounds(face, u0, u1, v0, v1);
         if (!std::isfinite(u0) || !std::isfinite(u1) || !std::isfinite(v0) || !std::isfinite(v1)) continue;
-        constexpr int n = 8;
-        for (int i = 0; i <= n; ++i)
-            for (int j = 0; j <= n; ++j) addPoint(surface.Value(u0 + (u1 - u0) * i / n, v0 + (v1 - v0) * j / n));
+        int nu = 12, nv = 12;
+        if (type == GeomAbs_Sphere || type == GeomAbs_Torus) {
+            // Angular parameters: a step of 0.05 rad keeps the sagitta under 0.03 % of the radius.
+            nu = std::clamp(static_cast<int>(std::ceil((u1 - u0) / 0.05)), 4, 128);
+            nv = std::clamp(static_cast<int>(std::ceil((v1 - v0) / 0.05)), 4, 128);
+        }
+        for (int i = 0; i <= nu; ++i)
+            for (int j = 0; j <= nv; ++j) addPoint(surface.Value(u0 + (u1 - u0) * i / nu, v0 + (v1 - v0) * j / nv));
     }
-    for (TopExp_Explorer it(moved, TopAbs_EDGE); it.More(); it.Next()) {
-        const TopoDS_Edge& edge = TopoDS::Edge(it.Current());
-        if (BRep_Tool::Degenerated(edge)) continue;
-        double t0, t1;
-        if (BRep_Tool::Curve(edge, t0, t1).IsNull()) continue;
+    TopTools_IndexedMapOfShape edges;
+    TopExp::MapShapes(moved, TopAbs_EDGE, edges);
+    for (int i = 1; i <= edges.Extent(); ++i) {
+        const TopoDS_Edge& edge = TopoDS::Edge(edges(i));
+        if (BRep_Tool::Degenerated(edge) || !BRep_Tool::IsGeometric(edge)) continue;
         BRepAdaptor_Curve curve(edge);
-        constexpr int n = 16;
-        for (int i = 0; i <= n; ++i) addPoint(curve.Value(t0 + (t1 - t0) * i / n));
+        const GeomAbs_CurveType type = curve.GetType();
+        if (type == GeomAbs_Line || type == GeomAbs_Circle || type == GeomAbs_Ellipse) {
+            box.add(enclosingBox(edge));
+            continue;
+        }
+        const double t0 = curve.FirstParameter(), t1 = curve.LastParameter();
+        constexpr int n = 64;
+        for (int k = 0; k <= n; ++k) addPoint(curve.Value(t0 + (t1 - t0) * k / n));
     }
-    const Vec3 l = loose.size();
-    const Vec3 p = sampled.size();
-    std::array<double, 3> out = {l.x, l.y, l.z};
-    const std::array<double, 3> samples = {p.x, p.y, p.z};
-    for (int k = 0; k < 3; ++k)
-        if (!sampled.isEmpty() && samples[k] < out[k] * 0.98) out[k] = samples[k];
-    return out;
+    if (!anyFace && edges.Extent() == 0) box = enclosingBox(moved);
+    const Vec3 s = box.size();
+    return {s.x, s.y, s.z};
 }
 
 } // namespace
@@ -128,7 +145,7 @@ ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& opti
     m.moments = {std::abs(i1), std::abs(i2), std::abs(i3)};
     std::sort(m.moments.begin(), m.moments.end());
 
-    m.bbox = enclosingBox(shape);
+    m.bbox = enclosingBox(shape, &m.boxGap);
     const Vec3 s = m.bbox.size();
     std::array<double, 3> dims = {s.x, s.y, s.z};
     if (options.orientedBox && !m.bbox.isEmpty()) {
@@ -153,8 +170,16 @@ ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& opti
     return m;
 }
 
-Box3 placedBox(const TopoDS_Shape& shape, const TopLoc_Location& location) {
-    return enclosingBox(location.IsIdentity() ? shape : shape.Moved(location));
+Box3 placedBox(const TopoDS_Shape& shape, const TopLoc_Location& location, double& gap) {
+    return enclosingBox(location.IsIdentity() ? shape : shape.Moved(location), &gap);
+}
+
+Box3 enlarged(const Box3& box, double gap) {
+    if (box.isEmpty()) return box;
+    Box3 out = box;
+    out.min = {box.min.x - gap, box.min.y - gap, box.min.z - gap};
+    out.max = {box.max.x + gap, box.max.y + gap, box.max.z + gap};
+    return out;
 }
 
 std::string fingerprintOf(const ShapeMeasures& m) {

@@ -16,7 +16,8 @@ struct ShapeMeasures {
     double volume = 0.0; // absolute value
     bool inverted = false; // BRepGProp gave a negative volume (reversed solid)
     double area = 0.0;
-    Box3 bbox;
+    Box3 bbox;             // OCCT's enclosing box without its tolerance gap
+    double boxGap = 0.0;   // largest tolerance OCCT would add on every side
     Vec3 orientedSize;
     Vec3 centroid;
     std::array<double, 3> moments{}; // principal moments of inertia about the centroid, sorted
@@ -31,8 +32,12 @@ void countTopology(const TopoDS_Shape& shape, ShapeMeasures& m);
 // Full measurement of a part shape. Throws Standard_Failure from OCCT (caller converts).
 ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& options);
 
-// OCCT's enclosing axis-aligned box of shape moved by location (BRepBndLib::Add).
-Box3 placedBox(const TopoDS_Shape& shape, const TopLoc_Location& location);
+// OCCT's enclosing axis-aligned box of shape moved by location (BRepBndLib::Add), without the
+// tolerance gap, which goes to gap.
+Box3 placedBox(const TopoDS_Shape& shape, const TopLoc_Location& location, double& gap);
+
+// box grown by gap on every side (what OCCT reports for a box with that gap).
+Box3 enlarged(const Box3& box, double gap);
 
 // "v=…;a=…;i=…,…,…;t=solids/faces/edges/vertices", rounded to 6 significant digits.
 std::string fingerprintOf(const ShapeMeasures& m);

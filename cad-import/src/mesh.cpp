@@ -102,7 +102,9 @@ void put32(std::string& s, std::uint32_t v) {
 // An uncompressed ("stored") zip archive with fixed timestamps, so exports are byte-reproducible.
 std::string storedZip(const std::vector<std::pair<std::string, std::string>>& entries) {
     std::string zip, central;
-    for (const auto& [name, data] : entries) {
+    for (const auto& entry : entries) {
+        const std::string& name = entry.first; // not a structured binding: lambdas capture it
+        const std::string& data = entry.second;
         const std::uint32_t offset = static_cast<std::uint32_t>(zip.size());
         const std::uint32_t crc = crc32(data);
         auto header = [&](std::string& s, bool isCentral) {

@@ -6,6 +6,8 @@
 #include <BRepTools.hxx>
 #include <BRep_Builder.hxx>
 #include <IGESCAFControl_Reader.hxx>
+#include <Interface_Check.hxx>
+#include <Interface_InterfaceModel.hxx>
 #include <IGESControl_Reader.hxx>
 #include <IGESData_IGESModel.hxx>
 #include <STEPCAFControl_Reader.hxx>
@@ -82,9 +84,24 @@ private:
     std::string m_path;
 };
 
+// A document that is not registered in the application's session, so it is freed with its last
+// handle (NewDocument would keep every analysed file alive until an explicit Close).
+// OCCT's STEP and IGES translators dereference null on dangling or mistyped references (found by
+// fuzz_cad: tests/cad/corpus/bad_*), so a file whose parser check reports global failures is refused
+// before transfer. Exporters do leave single unreadable entities (Fusion 360 files have some);
+// those only fail locally and are accepted.
+void refuseMalformed(const Handle(Interface_InterfaceModel)& model, const std::string& name, const char* format) {
+    if (model.IsNull()) throw CadError(name, std::string("not a readable ") + format + " file");
+    const Handle(Interface_Check) check = model->GlobalCheck(Standard_True);
+    if (check.IsNull() || check->NbFails() == 0) return;
+    throw CadError(name, std::string(format) + " file is malformed: the parser reports " +
+                             std::to_string(check->NbFails()) + " error(s) (first: " +
+                             toUtf8(check->Fail(1, Standard_False)) + ")");
+}
+
 Handle(TDocStd_Document) newDocument() {
-    Handle(TDocStd_Document) doc;
-    XCAFApp_Application::GetApplication()->NewDocument("BinXCAF", doc);
+    Handle(TDocStd_Document) doc = new TDocStd_Document("BinXCAF");
+    XCAFApp_Application::GetApplication()->InitDocument(doc);
     // Lengths in the document are millimetres, whatever xstep.cascade.unit says.
     XCAFDoc_DocumentTool::SetLengthUnit(doc, 1.0, UnitsMethods_LengthUnit_Millimeter);
     return doc;
@@ -130,6 +147,7 @@ LoadedDocument loadStep(std::string_view bytes, const std::string& name, const A
     const IFSelect_ReturnStatus status = reader.ChangeReader().ReadStream(name.c_str(), stream);
     if (status != IFSelect_RetDone) throw CadError(name, "not a readable STEP file (the STEP parser failed)");
     progress.throwIfCancelled();
+    refuseMalformed(reader.ChangeReader().WS()->Model(), name, "STEP");
     if (reader.ChangeReader().NbRootsForTransfer() == 0) throw CadError(name, "STEP file holds no shapes");
 
     TColStd_SequenceOfAsciiString lengths, angles, solidAngles;
@@ -156,6 +174,7 @@ LoadedDocument loadIges(std::string_view bytes, const std::string& name, const P
     reader.SetNameMode(true);
     reader.SetLayerMode(false);
     if (reader.ReadFile(file.path().c_str()) != IFSelect_RetDone) throw CadError(name, "not a readable IGES file");
+    refuseMalformed(reader.WS()->Model(), name, "IGES");
     Handle(IGESData_IGESModel) model = Handle(IGESData_IGESModel)::DownCast(reader.WS()->Model());
     if (!model.IsNull()) {
         const Handle(TCollection_HAsciiString) unit = model->GlobalSection().UnitName();
@@ -172,6 +191,7 @@ LoadedDocument loadIges(std::string_view bytes, const std::string& name, const P
 
 LoadedDocument loadBrep(std::string_view bytes, const std::string& name) {
     LoadedDocument loaded;
+    std::lock_guard lock(readerMutex()); // the shared XCAF application is not thread-safe
     ViewBuffer buffer(bytes);
     std::istream stream(&buffer);
     TopoDS_Shape shape;
@@ -299,8 +319,8 @@ void prescanStep(std::string_view bytes, const std::string& name, int maxDepth) 
                 for (long c : it->second) h = std::max(h, height[c] + 1);
             height[node] = h;
             if (h > maxDepth)
-                throw CadError(name, "STEP assembly is nested " + std::to_string(h) + " levels deep (limit " +
-                                         std::to_string(maxDepth) + ")");
+                throw CadError(name, "STEP assembly is nested more than " + std::to_string(maxDepth) +
+                                         " levels deep (a hostile or broken file?)");
             state[node] = Done;
             stack.pop_back();
         }

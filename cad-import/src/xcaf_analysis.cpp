@@ -20,6 +20,9 @@
 #include <gp_Trsf.hxx>
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -205,21 +208,31 @@ private:
 };
 
 // Names exporters write when they have none: OCCT's "SOLID"/"COMPOUND" products, its
-// "=>[0:1:1:3]" label references as instance names, the translator banner as root product.
+// "=>[0:1:1:3]" label references as instance names, the translator banner as root product,
+// bare occurrence numbers.
 bool isGenericName(const std::string& n) {
     static const char* const generic[] = {"", "SOLID", "COMPOUND", "COMPSOLID", "SHELL", "FACE", "BODY", "NONE", "UNNAMED"};
     for (const char* g : generic)
         if (n == g) return true;
+    if (std::all_of(n.begin(), n.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        return true; // a bare occurrence id (KiCad)
     return n.rfind("=>[", 0) == 0 || n.rfind("Open CASCADE STEP translator", 0) == 0;
 }
 
 // The name a part instance goes by: the nearest non-generic product name up the tree (Pro/E and
 // KiCad put a generic "SOLID" product under the named one), else the file's stem.
 std::string partNameFor(const AnalysisResult& r, int node) {
+    auto partChildren = [&](const TreeNode& t) {
+        int count = 0;
+        for (int c : t.children) count += r.nodes[static_cast<std::size_t>(c)].kind == NodeKind::Part ? 1 : 0;
+        return count;
+    };
     for (int n = node; n >= 0; n = r.nodes[static_cast<std::size_t>(n)].parent) {
         const TreeNode& t = r.nodes[static_cast<std::size_t>(n)];
         if (!isGenericName(t.productName)) return t.productName;
-        if (n == node && !isGenericName(t.name) && t.kind == NodeKind::Part && t.productName.empty()) return t.name;
+        if (n == node && !isGenericName(t.name)) return t.name;
+        // Climb only through a product that wraps this one part (not a real assembly of several).
+        if (t.parent >= 0 && partChildren(r.nodes[static_cast<std::size_t>(t.parent)]) != 1) break;
     }
     std::string stem = r.name;
     const auto slash = stem.find_last_of("/\\");
@@ -264,7 +277,7 @@ void groupParts(DocumentAnalysis& a) {
         PartInfo& part = r.parts[p];
         part.volume = m.volume;
         part.area = m.area;
-        part.bbox = m.bbox;
+        part.bbox = enlarged(m.bbox, m.boxGap);
         part.orientedSize = m.orientedSize;
         part.centroid = m.centroid;
         part.solids = m.solids;
@@ -286,7 +299,8 @@ void groupParts(DocumentAnalysis& a) {
         node.part = d.part;
         PartInfo& part = r.parts[static_cast<std::size_t>(d.part)];
         ++part.quantity;
-        const std::string& raw = isGenericName(node.name) ? node.productName : node.name;
+        // The name the file gives this part: its product's, else the instance's.
+        const std::string& raw = !isGenericName(node.productName) ? node.productName : node.name;
         if (std::find(part.rawNames.begin(), part.rawNames.end(), raw) == part.rawNames.end())
             part.rawNames.push_back(raw);
         const std::string clean = cleanPartName(partNameFor(r, inst.node));
@@ -339,23 +353,47 @@ DocumentAnalysis analyzeDocument(const LoadedDocument& loaded, Format format, co
     }
     try {
         Builder(loaded, name, options, a).expand();
-        // Measure each part definition once.
-        std::size_t toMeasure = 0;
-        for (const Definition& d : a.definitions) toMeasure += d.kind == NodeKind::Part ? 1 : 0;
-        std::size_t done = 0;
-        for (Definition& d : a.definitions) {
-            if (d.kind != NodeKind::Part) continue;
-            progress.throwIfCancelled();
-            try {
-                d.measures = measureShape(d.shape, options);
-            } catch (const Standard_Failure& failure) {
-                r.warnings.push_back("could not measure '" + d.productName + "': " + describe(failure));
-                d.measures.valid = false;
+        // Measure each part definition once, on all cores: measuring only reads the shapes, and each
+        // definition's result goes to its own slot, so the outcome does not depend on scheduling.
+        std::vector<std::size_t> toMeasure;
+        for (std::size_t i = 0; i < a.definitions.size(); ++i)
+            if (a.definitions[i].kind == NodeKind::Part) toMeasure.push_back(i);
+        // Largest first, so one big part does not finish alone at the end.
+        std::stable_sort(toMeasure.begin(), toMeasure.end(), [&](std::size_t x, std::size_t y) {
+            return a.definitions[x].measures.faces > a.definitions[y].measures.faces;
+        });
+        std::vector<std::string> failures(a.definitions.size());
+        std::atomic<std::size_t> next{0}, done{0};
+        auto worker = [&] {
+            for (std::size_t k = next++; k < toMeasure.size(); k = next++) {
+                if (progress.isCancelled()) return;
+                Definition& d = a.definitions[toMeasure[k]];
+                try {
+                    d.measures = measureShape(d.shape, options);
+                } catch (const Standard_Failure& failure) {
+                    failures[toMeasure[k]] = describe(failure);
+                    d.measures.valid = false;
+                } catch (const std::exception& e) {
+                    failures[toMeasure[k]] = e.what();
+                    d.measures.valid = false;
+                }
+                progress.report(double(++done) / double(toMeasure.size()), "measuring parts");
             }
-            progress.report(double(++done) / double(std::max<std::size_t>(toMeasure, 1)), "measuring parts");
-        }
+        };
+        const std::size_t threads =
+            std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), toMeasure.size());
+        std::vector<std::thread> pool;
+        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+        worker();
+        for (auto& t : pool) t.join();
+        progress.throwIfCancelled();
+        for (std::size_t i = 0; i < failures.size(); ++i)
+            if (!failures[i].empty())
+                r.warnings.push_back("could not measure '" + a.definitions[i].productName + "': " + failures[i]);
         groupParts(a);
-        // Totals over the placed instances.
+        // Totals over the placed instances. The overall box is the one OCCT gives for the whole
+        // placed assembly: the union of exact-transformed boxes, grown once by the largest gap.
+        double gap = 0.0;
         for (const Instance& inst : a.instances) {
             const Definition& d = a.definitions[static_cast<std::size_t>(inst.definition)];
             const PartInfo& part = r.parts[static_cast<std::size_t>(d.part)];
@@ -363,12 +401,18 @@ DocumentAnalysis analyzeDocument(const LoadedDocument& loaded, Format format, co
             r.totals.area += part.area;
             ++r.totals.instances;
             const Placement world = toPlacement(inst.world);
+            double instanceGap = d.measures.boxGap;
             if (auto exact = transformBoxExactly(d.measures.bbox, world)) r.totals.bbox.add(*exact);
-            else r.totals.bbox.add(placedBox(d.shape, inst.world));
+            else r.totals.bbox.add(placedBox(d.shape, inst.world, instanceGap));
+            gap = std::max(gap, instanceGap);
         }
         // Non-solid geometry is part of what the file shows, so of its overall size.
-        for (const Instance& inst : a.nonSolids)
-            r.totals.bbox.add(placedBox(a.definitions[static_cast<std::size_t>(inst.definition)].shape, inst.world));
+        for (const Instance& inst : a.nonSolids) {
+            double instanceGap = 0.0;
+            r.totals.bbox.add(placedBox(a.definitions[static_cast<std::size_t>(inst.definition)].shape, inst.world, instanceGap));
+            gap = std::max(gap, instanceGap);
+        }
+        r.totals.bbox = enlarged(r.totals.bbox, gap);
     } catch (const Standard_Failure& failure) {
         throw CadError(name, "OpenCASCADE failed while analysing: " + describe(failure));
     }

@@ -55,7 +55,8 @@ void throwFirstError(const std::vector<Diagnostic>& diags) {
         if (d.severity == Severity::Error) throw ManifestError(d.file, d.line, d.column, d.field, d.message);
 }
 
-bool validKindList(TableReader& r, std::string_view key, const std::vector<std::string>& values, bool allowStar) {
+bool validKindList(TableReader& r, std::string_view key, const std::vector<std::string>& values,
+                   bool allowStar) {
     for (const auto& v : values) {
         const auto& kinds = materialKinds();
         if ((allowStar && v == "*") || std::find(kinds.begin(), kinds.end(), v) != kinds.end()) continue;
@@ -81,13 +82,16 @@ std::vector<Material> readMaterials(std::string_view text, DiagSink& sink) {
     for (const auto& node : *arr) {
         Material m;
         SourceInfo src;
-        TableReader r(*node.as_table(), "material[" + std::to_string(++index) + "]", src, sink,
-                      {"id", "name", "kind", "other_kinds", "density", "price_per_kg", "thicknesses", "notes"});
+        TableReader r(
+            *node.as_table(), "material[" + std::to_string(++index) + "]", src, sink,
+            {"id", "name", "kind", "other_kinds", "density", "price_per_kg", "thicknesses", "notes"});
         if (auto v = r.str("id", true)) {
-            if (!isValidId(*v)) sink.error(r.at("id"), r.field("id"), "invalid id " + detail::quoteToml(*v), "");
+            if (!isValidId(*v))
+                sink.error(r.at("id"), r.field("id"), "invalid id " + detail::quoteToml(*v), "");
             else if (std::any_of(out.begin(), out.end(), [&](const Material& o) { return o.id == *v; }))
                 sink.error(r.at("id"), r.field("id"), "duplicate material id '" + *v + "'", "");
-            else m.id = *v;
+            else
+                m.id = *v;
         }
         if (auto v = r.str("name", true)) m.name = *v;
         if (auto v = r.str("kind", true)) {
@@ -99,25 +103,33 @@ std::vector<Material> readMaterials(std::string_view text, DiagSink& sink) {
                     if (!m.hasKind(k)) m.kinds.push_back(k);
         }
         if (auto v = r.nonNegative("density")) {
-            if (*v <= 0 || *v > 25) sink.error(r.at("density"), r.field("density"),
-                                               "must be a density in g/cm³ between 0 and 25", "");
-            else m.density = *v;
+            if (*v <= 0 || *v > 25)
+                sink.error(r.at("density"), r.field("density"), "must be a density in g/cm³ between 0 and 25",
+                           "");
+            else
+                m.density = *v;
         } else if (!node.as_table()->get("density")) {
             sink.error(r.pos(), r.field("density"), "required field is missing", "add density = … (g/cm³)");
         }
-        if (auto v = r.nonNegative("price_per_kg")) m.pricePerKg = *v;
+        if (auto v = r.nonNegative("price_per_kg"))
+            m.pricePerKg = *v;
         else if (!node.as_table()->get("price_per_kg"))
-            sink.error(r.pos(), r.field("price_per_kg"), "required field is missing", "add price_per_kg = … (USD)");
+            sink.error(r.pos(), r.field("price_per_kg"), "required field is missing",
+                       "add price_per_kg = … (USD)");
         if (const toml::node* t = node.as_table()->get("thicknesses")) {
             const toml::array* ta = t->as_array();
             bool ok = ta != nullptr;
             if (ta)
                 for (const auto& e : *ta) {
                     auto d = e.value<double>();
-                    if (!d || *d <= 0) ok = false;
-                    else m.thicknesses.push_back(*d);
+                    if (!d || *d <= 0)
+                        ok = false;
+                    else
+                        m.thicknesses.push_back(*d);
                 }
-            if (!ok) sink.error(detail::posOf(*t), r.field("thicknesses"), "must be an array of positive numbers (mm)", "");
+            if (!ok)
+                sink.error(detail::posOf(*t), r.field("thicknesses"),
+                           "must be an array of positive numbers (mm)", "");
         }
         if (auto v = r.str("notes")) m.notes = *v;
         if (!m.id.empty() && !m.kinds.empty() && m.density > 0) out.push_back(std::move(m));
@@ -143,10 +155,12 @@ std::vector<Process> readProcesses(std::string_view text, DiagSink& sink) {
         TableReader r(*node.as_table(), "process[" + std::to_string(++index) + "]", src, sink,
                       {"id", "name", "estimator", "accepts", "hourly_rate", "parameters"});
         if (auto v = r.str("id", true)) {
-            if (!isValidId(*v)) sink.error(r.at("id"), r.field("id"), "invalid id " + detail::quoteToml(*v), "");
+            if (!isValidId(*v))
+                sink.error(r.at("id"), r.field("id"), "invalid id " + detail::quoteToml(*v), "");
             else if (std::any_of(out.begin(), out.end(), [&](const Process& o) { return o.id == *v; }))
                 sink.error(r.at("id"), r.field("id"), "duplicate process id '" + *v + "'", "");
-            else p.id = *v;
+            else
+                p.id = *v;
         }
         if (auto v = r.str("name", true)) p.name = *v;
         if (auto v = r.str("estimator", true)) {
@@ -160,7 +174,8 @@ std::vector<Process> readProcesses(std::string_view text, DiagSink& sink) {
         if (auto v = r.strings("accepts")) {
             if (validKindList(r, "accepts", *v, true)) p.accepts = *v;
         } else if (!node.as_table()->get("accepts")) {
-            sink.error(r.pos(), r.field("accepts"), "required field is missing", "list the material kinds it takes");
+            sink.error(r.pos(), r.field("accepts"), "required field is missing",
+                       "list the material kinds it takes");
         }
         if (auto v = r.nonNegative("hourly_rate")) p.hourlyRate = *v;
         if (const toml::table* params = r.table("parameters")) {
@@ -195,7 +210,8 @@ std::string readWholeFile(const std::filesystem::path& file) {
 
 std::vector<std::string> ids(const auto& items) {
     std::vector<std::string> out;
-    for (const auto& i : items) out.push_back(i.id);
+    for (const auto& i : items)
+        out.push_back(i.id);
     return out;
 }
 
@@ -230,7 +246,9 @@ std::filesystem::path Catalog::resourceDir(const std::filesystem::path& dir) {
 #endif
 }
 
-Catalog Catalog::loadDefault(const std::filesystem::path& dir) { return load(resourceDir(dir)); }
+Catalog Catalog::loadDefault(const std::filesystem::path& dir) {
+    return load(resourceDir(dir));
+}
 
 std::optional<Material> Catalog::material(std::string_view id) const {
     for (const auto& m : m_materials)

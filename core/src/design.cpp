@@ -62,8 +62,8 @@ std::string suggestion(const std::vector<std::string>& candidates) {
 }
 
 // Checks that a manifest's `file` is a regular file inside the repository; sets resolved.
-void checkFileInTree(const Tree& tree, const std::string& filePath, const SourceInfo& src, std::string& resolved,
-                     Reporter& rep) {
+void checkFileInTree(const Tree& tree, const std::string& filePath, const SourceInfo& src,
+                     std::string& resolved, Reporter& rep) {
     if (filePath.empty()) return; // absent, or already reported by the parser
     PathResult r = resolvePath(tree, filePath);
     const SourcePos pos = src.at("file");
@@ -77,7 +77,8 @@ void checkFileInTree(const Tree& tree, const std::string& filePath, const Source
         rep.error(pos, field, "not a regular file: " + filePath, "name a file, not a folder");
         break;
     case PathProblem::Missing:
-        rep.error(pos, field, "file not found: " + filePath, "add the file to the repository or correct the path");
+        rep.error(pos, field, "file not found: " + filePath,
+                  "add the file to the repository or correct the path");
         break;
     case PathProblem::SymlinkEscapes:
         rep.error(pos, field, "leads outside the repository through the symbolic link " + r.detail,
@@ -95,7 +96,8 @@ void checkFileInTree(const Tree& tree, const std::string& filePath, const Source
     }
 }
 
-void checkMaterial(const Catalog& catalog, const std::string& material, const SourceInfo& src, Reporter& rep) {
+void checkMaterial(const Catalog& catalog, const std::string& material, const SourceInfo& src,
+                   Reporter& rep) {
     if (material.empty() || catalog.material(material)) return;
     rep.error(src.at("material"), src.fieldPath("material"),
               "unknown material '" + material + "'" + suggestion(catalog.suggestMaterials(material)),
@@ -117,7 +119,8 @@ void checkPairing(const Catalog& catalog, const std::string& process, const std:
     auto m = catalog.material(material);
     if (!p || !m || p->takes(*m)) return;
     std::string kinds;
-    for (const auto& k : m->kinds) kinds += (kinds.empty() ? "" : ", ") + k;
+    for (const auto& k : m->kinds)
+        kinds += (kinds.empty() ? "" : ", ") + k;
     rep.warning(src.at("material"), src.fieldPath("material"),
                 "process '" + process + "' does not take material '" + material + "' (" + kinds + ")",
                 "choose a process that works this material, or another material");
@@ -127,7 +130,8 @@ void checkModule(const Tree& tree, const Catalog& catalog, Design& design, Modul
                  const std::string& file, std::vector<Diagnostic>& diags) {
     Reporter rep{diags, file};
     std::vector<std::string> moduleIds;
-    for (const auto& [id, unused] : design.modules) moduleIds.push_back(id);
+    for (const auto& [id, unused] : design.modules)
+        moduleIds.push_back(id);
     const bool noDefaultLicense = m.license.empty() && design.project.license.empty();
 
     for (auto& p : m.parts) {
@@ -162,7 +166,8 @@ void checkModule(const Tree& tree, const Catalog& catalog, Design& design, Modul
 
 std::string joinCycle(const std::vector<std::string>& cycle) {
     std::string out;
-    for (const auto& id : cycle) out += (out.empty() ? "" : " -> ") + id;
+    for (const auto& id : cycle)
+        out += (out.empty() ? "" : " -> ") + id;
     return out;
 }
 
@@ -225,7 +230,8 @@ Design loadDesign(const Tree& tree, const Catalog& catalog, const Progress& prog
         checkModule(tree, catalog, d, m, joinPath(id, kModuleFile), diags);
     }
     std::vector<std::string> moduleIds;
-    for (const auto& [id, unused] : d.modules) moduleIds.push_back(id);
+    for (const auto& [id, unused] : d.modules)
+        moduleIds.push_back(id);
     Reporter projectRep{diags, kProjectFile};
     for (std::size_t i = 0; i < d.project.products.size(); ++i) {
         const std::string& product = d.project.products[i];
@@ -244,7 +250,8 @@ Design loadDesign(const Tree& tree, const Catalog& catalog, const Progress& prog
         for (const auto& u : m.uses) {
             if (u.module != to) continue;
             Reporter rep{diags, joinPath(from, kModuleFile)};
-            rep.error(u.source.at("module"), u.source.fieldPath("module"), "cycle in use: " + joinCycle(cycle),
+            rep.error(u.source.at("module"), u.source.fieldPath("module"),
+                      "cycle in use: " + joinCycle(cycle),
                       "a module cannot contain itself: remove one of these uses");
             break;
         }

@@ -40,7 +40,8 @@ ModuleGraph ModuleGraph::build(const std::map<std::string, ModuleManifest>& modu
     // Depth-first walk in id order; an edge to a module on the current path closes a cycle.
     enum class Mark { New, OnPath, Done };
     std::map<std::string, Mark, std::less<>> mark;
-    for (const auto& [id, kids] : g.m_children) mark[id] = Mark::New;
+    for (const auto& [id, kids] : g.m_children)
+        mark[id] = Mark::New;
     std::vector<std::string> path;
     // Iterative DFS: each frame is a module and the index of its next child.
     for (const auto& [start, unused] : g.m_children) {
@@ -75,7 +76,8 @@ ModuleGraph ModuleGraph::build(const std::map<std::string, ModuleManifest>& modu
 
     // Kahn's algorithm without the back edges; a min-queue keeps ties in id order.
     std::map<std::string, int> indegree;
-    for (const auto& [id, kids] : g.m_children) indegree.emplace(id, 0);
+    for (const auto& [id, kids] : g.m_children)
+        indegree.emplace(id, 0);
     for (const auto& [id, kids] : g.m_children)
         for (const auto& k : kids)
             if (!g.m_backEdges.count({id, k.module})) ++indegree[k.module];
@@ -94,7 +96,9 @@ ModuleGraph ModuleGraph::build(const std::map<std::string, ModuleManifest>& modu
     return g;
 }
 
-bool ModuleGraph::contains(std::string_view id) const { return m_children.find(id) != m_children.end(); }
+bool ModuleGraph::contains(std::string_view id) const {
+    return m_children.find(id) != m_children.end();
+}
 
 const std::vector<ModuleUse>& ModuleGraph::children(std::string_view id) const {
     auto it = m_children.find(id);
@@ -115,7 +119,8 @@ std::vector<std::string> ModuleGraph::parents(std::string_view id) const {
 std::vector<std::string> ModuleGraph::roots() const {
     std::set<std::string> used;
     for (const auto& [id, kids] : m_children)
-        for (const auto& k : kids) used.insert(k.module);
+        for (const auto& k : kids)
+            used.insert(k.module);
     std::vector<std::string> out;
     for (const auto& [id, kids] : m_children)
         if (!used.count(id)) out.push_back(id);

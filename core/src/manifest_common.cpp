@@ -75,14 +75,13 @@ bool isValidModuleId(std::string_view id) {
     }
 }
 
-std::optional<std::string> checkLicense(std::string_view expr,
-                                        const std::vector<std::string>& extraIds) {
+std::optional<std::string> checkLicense(std::string_view expr, const std::vector<std::string>& extraIds) {
     // Undeclared LicenseRef-… ids get a message of our own that says where to declare them.
     std::size_t pos = 0;
     while ((pos = expr.find("LicenseRef-", pos)) != std::string_view::npos) {
         std::size_t end = pos;
-        while (end < expr.size() && (std::isalnum(static_cast<unsigned char>(expr[end])) ||
-                                     expr[end] == '-' || expr[end] == '.'))
+        while (end < expr.size() &&
+               (std::isalnum(static_cast<unsigned char>(expr[end])) || expr[end] == '-' || expr[end] == '.'))
             ++end;
         std::string id(expr.substr(pos, end - pos));
         const bool boundary = pos == 0 || expr[pos - 1] == ' ' || expr[pos - 1] == '(';
@@ -101,8 +100,10 @@ namespace {
 std::size_t editDistance(std::string_view a, std::string_view b) {
     const std::size_t n = a.size(), m = b.size();
     std::vector<std::vector<std::size_t>> d(n + 1, std::vector<std::size_t>(m + 1));
-    for (std::size_t i = 0; i <= n; ++i) d[i][0] = i;
-    for (std::size_t j = 0; j <= m; ++j) d[0][j] = j;
+    for (std::size_t i = 0; i <= n; ++i)
+        d[i][0] = i;
+    for (std::size_t j = 0; j <= m; ++j)
+        d[0][j] = j;
     auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
     for (std::size_t i = 1; i <= n; ++i) {
         for (std::size_t j = 1; j <= m; ++j) {
@@ -128,7 +129,8 @@ std::vector<std::string> closestMatches(std::string_view word, const std::vector
         std::size_t d = editDistance(word, c);
         if (d <= limit) {
             scored.emplace_back(d, c);
-        } else if (len >= 3 && (c.find(word) != std::string::npos || word.find(c) != std::string_view::npos)) {
+        } else if (len >= 3 &&
+                   (c.find(word) != std::string::npos || word.find(c) != std::string_view::npos)) {
             scored.emplace_back(limit + 1, c); // a containing name is a weaker hint than a typo
         }
     }

@@ -21,14 +21,17 @@ namespace {
 using detail::quoteToml;
 
 bool isProjectFile(const std::string& file) {
-    return file == "telar.toml" || (file.size() > 11 && file.compare(file.size() - 11, 11, "/telar.toml") == 0);
+    return file == "telar.toml" ||
+           (file.size() > 11 && file.compare(file.size() - 11, 11, "/telar.toml") == 0);
 }
 
 // Parses text as the manifest `file` is, and throws the first error as a ManifestError.
 void requireValid(std::string_view text, const std::string& file, const std::vector<std::string>& extraIds) {
     std::vector<Diagnostic> diags;
-    if (isProjectFile(file)) parseProjectManifest(text, file, diags);
-    else parseModuleManifest(text, file, parentPath(file), diags, extraIds);
+    if (isProjectFile(file))
+        parseProjectManifest(text, file, diags);
+    else
+        parseModuleManifest(text, file, parentPath(file), diags, extraIds);
     for (const auto& d : diags)
         if (d.severity == Severity::Error) throw ManifestError(d.file, d.line, d.column, d.field, d.message);
 }
@@ -57,7 +60,8 @@ public:
         std::size_t i = m_lineStart[pos.line - 1];
         for (std::size_t col = 1; col < pos.column && i < m_text.size(); ++col) {
             ++i;
-            while (i < m_text.size() && (static_cast<unsigned char>(m_text[i]) & 0xC0) == 0x80) ++i;
+            while (i < m_text.size() && (static_cast<unsigned char>(m_text[i]) & 0xC0) == 0x80)
+                ++i;
         }
         return i;
     }
@@ -102,9 +106,11 @@ std::size_t lastLineInBlock(const toml::table& t, const Offsets& off) {
 std::size_t lastLineAll(const toml::node& n) {
     std::size_t last = n.source().end.line;
     if (const toml::table* t = n.as_table())
-        for (auto&& [key, value] : *t) last = std::max(last, lastLineAll(value));
+        for (auto&& [key, value] : *t)
+            last = std::max(last, lastLineAll(value));
     if (const toml::array* a = n.as_array())
-        for (const auto& e : *a) last = std::max(last, lastLineAll(e));
+        for (const auto& e : *a)
+            last = std::max(last, lastLineAll(e));
     return last;
 }
 
@@ -115,7 +121,9 @@ std::string renderKey(std::string_view key) {
     return bare ? std::string(key) : quoteToml(key);
 }
 
-std::string line(std::string_view key, const FieldValue& v) { return renderKey(key) + " = " + renderValue(v) + "\n"; }
+std::string line(std::string_view key, const FieldValue& v) {
+    return renderKey(key) + " = " + renderValue(v) + "\n";
+}
 
 void addIf(std::string& out, std::string_view key, const std::string& v) {
     if (!v.empty()) out += line(key, v);
@@ -146,7 +154,9 @@ std::string partBlock(const Part& p) {
     return out;
 }
 
-std::string useBlock(const Use& u) { return "[[use]]\n" + line("module", u.module) + line("quantity", u.quantity); }
+std::string useBlock(const Use& u) {
+    return "[[use]]\n" + line("module", u.module) + line("quantity", u.quantity);
+}
 
 std::string assemblyBlock(const Assembly& a) {
     std::string out = "[[assembly]]\n";
@@ -181,7 +191,8 @@ std::string insertBlock(std::string_view text, const std::string& file, std::str
     const toml::array* arr = root.get(name) ? root.get(name)->as_array() : nullptr;
     if (arr && !arr->empty() && definedByHeader(*arr, off)) {
         std::size_t last = 0;
-        for (const auto& e : *arr) last = std::max(last, lastLineAll(e));
+        for (const auto& e : *arr)
+            last = std::max(last, lastLineAll(e));
         std::size_t at = off.afterLine(last);
         std::string prefix = (at == out.size() && !out.empty() && out.back() != '\n') ? "\n\n" : "\n";
         out.insert(at, prefix + block);
@@ -194,8 +205,8 @@ std::string insertBlock(std::string_view text, const std::string& file, std::str
 }
 
 // One step of setFields: applies a single key to text (no validation of the result).
-std::string setOne(std::string_view text, const std::string& file, std::string_view tablePath, std::string_view key,
-                   const FieldValue& value) {
+std::string setOne(std::string_view text, const std::string& file, std::string_view tablePath,
+                   std::string_view key, const FieldValue& value) {
     toml::table root = parseOrThrow(text, file);
     Offsets off(text);
     const bool project = isProjectFile(file);
@@ -205,7 +216,8 @@ std::string setOne(std::string_view text, const std::string& file, std::string_v
     bool hasSelector = false;
     if (auto open = tablePath.find('['); open != std::string_view::npos) {
         auto close = tablePath.rfind(']');
-        if (close == std::string_view::npos || close < open) throw UsageError("bad table path '" + std::string(tablePath) + "'");
+        if (close == std::string_view::npos || close < open)
+            throw UsageError("bad table path '" + std::string(tablePath) + "'");
         name = tablePath.substr(0, open);
         selector = tablePath.substr(open + 1, close - open - 1);
         hasSelector = true;
@@ -222,9 +234,11 @@ std::string setOne(std::string_view text, const std::string& file, std::string_v
     const toml::table* target = nullptr;
     if (!hasSelector) {
         const std::vector<std::string> plain =
-            project ? std::vector<std::string>{"project", "upstream", "reciprocity"} : std::vector<std::string>{"module"};
+            project ? std::vector<std::string>{"project", "upstream", "reciprocity"}
+                    : std::vector<std::string>{"module"};
         if (std::find(plain.begin(), plain.end(), name) == plain.end())
-            throw UsageError("no table [" + std::string(name) + "] can be edited in " + file + didYouMean(name, plain));
+            throw UsageError("no table [" + std::string(name) + "] can be edited in " + file +
+                             didYouMean(name, plain));
         const toml::node* node = root.get(name);
         if (!node) { // create the table at the end
             std::string out(text);
@@ -237,7 +251,8 @@ std::string setOne(std::string_view text, const std::string& file, std::string_v
         static const std::vector<std::pair<std::string, std::string>> keyed = {
             {"part", "id"}, {"use", "module"}, {"assembly", "file"}, {"license", "id"}, {"lineage", ""}};
         auto kit = std::find_if(keyed.begin(), keyed.end(), [&](const auto& k) { return k.first == name; });
-        if (kit == keyed.end()) throw UsageError("no array of tables [[" + std::string(name) + "]] can be edited");
+        if (kit == keyed.end())
+            throw UsageError("no array of tables [[" + std::string(name) + "]] can be edited");
         const toml::array* arr = root.get(name) ? root.get(name)->as_array() : nullptr;
         const toml::table* element = nullptr;
         if (arr) {
@@ -246,9 +261,10 @@ std::string setOne(std::string_view text, const std::string& file, std::string_v
                 ++index;
                 const toml::table* t = e.as_table();
                 if (!t) continue;
-                const bool match = kit->second.empty()
-                                       ? std::to_string(index) == selector
-                                       : t->get(kit->second) && t->get(kit->second)->value<std::string>() == selector;
+                const bool match =
+                    kit->second.empty()
+                        ? std::to_string(index) == selector
+                        : t->get(kit->second) && t->get(kit->second)->value<std::string>() == selector;
                 if (match) {
                     element = t;
                     break;
@@ -260,7 +276,8 @@ std::string setOne(std::string_view text, const std::string& file, std::string_v
         target = element;
         if (!sub.empty()) {
             if (name != "part" || sub != "origin")
-                throw UsageError("no sub-table '" + std::string(sub) + "' can be edited in " + std::string(name));
+                throw UsageError("no sub-table '" + std::string(sub) + "' can be edited in " +
+                                 std::string(name));
             const toml::node* node = element->get(sub);
             if (!node) { // create [part.origin] right after the part
                 std::string out(text);
@@ -278,7 +295,8 @@ std::string setOne(std::string_view text, const std::string& file, std::string_v
     std::string out(text);
     if (const toml::node* existing = target->get(key)) {
         if (definedByHeader(*existing, off) || (existing->is_table() && !existing->as_table()->is_inline()))
-            throw UsageError("'" + std::string(key) + "' in " + std::string(tablePath) + " is a table, not a value");
+            throw UsageError("'" + std::string(key) + "' in " + std::string(tablePath) +
+                             " is a table, not a value");
         const std::size_t begin = off.at(existing->source().begin);
         const std::size_t end = off.at(existing->source().end);
         return out.replace(begin, end - begin, renderValue(value));
@@ -286,11 +304,13 @@ std::string setOne(std::string_view text, const std::string& file, std::string_v
     const char opener = off.charAt(target->source().begin);
     if (target->is_inline()) {
         std::size_t close = off.at(target->source().end);
-        if (close == 0 || close > out.size() || out[close - 1] != '}') throw UsageError("cannot edit this inline table");
+        if (close == 0 || close > out.size() || out[close - 1] != '}')
+            throw UsageError("cannot edit this inline table");
         std::string item = renderKey(key) + " = " + renderValue(value);
         if (target->empty()) return out.insert(close - 1, " " + item + " ");
         std::size_t at = close - 1; // after the last value, before the spaces leading to '}'
-        while (at > 0 && (out[at - 1] == ' ' || out[at - 1] == '\t')) --at;
+        while (at > 0 && (out[at - 1] == ' ' || out[at - 1] == '\t'))
+            --at;
         return out.insert(at, ", " + item);
     }
     if (opener != '[')
@@ -322,7 +342,8 @@ std::string renderValue(const FieldValue& value) {
         }
         std::string operator()(const std::vector<std::string>& v) const {
             std::string s = "[";
-            for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + quoteToml(v[i]);
+            for (std::size_t i = 0; i < v.size(); ++i)
+                s += (i ? ", " : "") + quoteToml(v[i]);
             return s + "]";
         }
     };
@@ -337,7 +358,8 @@ std::string renderProjectManifest(const ProjectManifest& p) {
     addIf(out, "licensor", p.licensor);
     if (!p.products.empty()) out += line("products", p.products);
     if (p.upstream) out += "\n" + upstreamBlock("[upstream]", *p.upstream);
-    for (const auto& l : p.lineage) out += "\n" + upstreamBlock("[[lineage]]", l);
+    for (const auto& l : p.lineage)
+        out += "\n" + upstreamBlock("[[lineage]]", l);
     if (p.reciprocity) {
         out += "\n[reciprocity]\n";
         addIf(out, "steward", p.reciprocity->steward);
@@ -365,9 +387,12 @@ std::string renderModuleManifest(const ModuleManifest& m) {
     addIf(out, "version", m.version);
     addIf(out, "license", m.license);
     addIf(out, "description", m.description);
-    for (const auto& p : m.parts) out += "\n" + partBlock(p);
-    for (const auto& a : m.assemblies) out += "\n" + assemblyBlock(a);
-    for (const auto& u : m.uses) out += "\n" + useBlock(u);
+    for (const auto& p : m.parts)
+        out += "\n" + partBlock(p);
+    for (const auto& a : m.assemblies)
+        out += "\n" + assemblyBlock(a);
+    for (const auto& u : m.uses)
+        out += "\n" + useBlock(u);
     return out;
 }
 
@@ -384,10 +409,12 @@ void createProjectManifest(const std::filesystem::path& repoDir, const ProjectMa
 void createModuleManifest(const std::filesystem::path& repoDir, const ModuleManifest& module,
                           const std::vector<std::string>& extraLicenseIds) {
     if (!isValidModuleId(module.id))
-        throw UsageError("'" + module.id + "' is not a valid module id: use a folder path such as \"axes/x\"");
+        throw UsageError("'" + module.id +
+                         "' is not a valid module id: use a folder path such as \"axes/x\"");
     const PathResult safe = normalisePath("", module.id);
     if (!safe.ok() || safe.path != module.id)
-        throw UsageError("'" + module.id + "' is not a valid module id: use a folder path such as \"axes/x\"");
+        throw UsageError("'" + module.id +
+                         "' is not a valid module id: use a folder path such as \"axes/x\"");
     const auto dir = repoDir / module.id;
     const auto path = dir / "module.toml";
     if (std::filesystem::exists(std::filesystem::symlink_status(path)))
@@ -417,7 +444,8 @@ std::string appendUse(std::string_view text, const std::string& file, const Use&
 }
 
 std::string setField(std::string_view text, const std::string& file, std::string_view tablePath,
-                     std::string_view key, const FieldValue& value, const std::vector<std::string>& extraLicenseIds) {
+                     std::string_view key, const FieldValue& value,
+                     const std::vector<std::string>& extraLicenseIds) {
     return setFields(text, file, tablePath, {{std::string(key), value}}, extraLicenseIds);
 }
 
@@ -426,13 +454,15 @@ std::string setFields(std::string_view text, const std::string& file, std::strin
                       const std::vector<std::string>& extraLicenseIds) {
     requireValid(text, file, extraLicenseIds);
     std::string out(text);
-    for (const auto& [key, value] : fields) out = setOne(out, file, tablePath, key, value);
+    for (const auto& [key, value] : fields)
+        out = setOne(out, file, tablePath, key, value);
     requireValid(out, file, extraLicenseIds);
     return out;
 }
 
 void writeFileAtomically(const std::filesystem::path& path, std::string_view text) {
-    const std::filesystem::path dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+    const std::filesystem::path dir =
+        path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
     const std::string where = "cannot write " + path.string() + ": ";
     std::string tmp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
     int fd = ::mkstemp(tmp.data());

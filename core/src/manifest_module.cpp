@@ -26,7 +26,8 @@ std::string checkFile(const std::string& file, const std::string& moduleId, cons
     const std::string field = info.fieldPath("file");
     switch (p.problem) {
     case PathProblem::Absolute:
-        sink.error(pos, field, "must be relative to the module folder, got the absolute path " + quoteToml(file),
+        sink.error(pos, field,
+                   "must be relative to the module folder, got the absolute path " + quoteToml(file),
                    "write the path from the module folder, e.g. \"cad/part.step\"");
         break;
     case PathProblem::EscapesRoot:
@@ -34,10 +35,12 @@ std::string checkFile(const std::string& file, const std::string& moduleId, cons
                    "copy the file into the repository and name it from the module folder");
         break;
     case PathProblem::Backslash:
-        sink.error(pos, field, "must use '/' between folders, got " + quoteToml(file), "replace '\\' with '/'");
+        sink.error(pos, field, "must use '/' between folders, got " + quoteToml(file),
+                   "replace '\\' with '/'");
         break;
     case PathProblem::Empty:
-        sink.error(pos, field, "must name a file, got " + quoteToml(file), "give the path of the CAD file or remove the field");
+        sink.error(pos, field, "must name a file, got " + quoteToml(file),
+                   "give the path of the CAD file or remove the field");
         break;
     default:
         sink.error(pos, field, "path " + describePathProblem(p.problem), "give a plain relative path");
@@ -73,7 +76,8 @@ void readOrigin(const toml::table& t, const std::string& path, Origin& o, DiagSi
             std::transform(o.sha256.begin(), o.sha256.end(), o.sha256.begin(),
                            [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         } else {
-            sink.error(r.at("sha256"), r.field("sha256"), "must be 64 hexadecimal digits, got " + quoteToml(*v),
+            sink.error(r.at("sha256"), r.field("sha256"),
+                       "must be 64 hexadecimal digits, got " + quoteToml(*v),
                        "compute it with `sha256sum FILE` on the file as downloaded");
         }
     }
@@ -82,15 +86,16 @@ void readOrigin(const toml::table& t, const std::string& path, Origin& o, DiagSi
 void readPart(const toml::table& t, const std::string& path, const std::string& moduleId, Part& p,
               DiagSink& sink, const std::vector<std::string>& extraIds) {
     TableReader r(t, path, p.source, sink,
-                  {"id", "name", "file", "material", "process", "quantity", "unit_cost", "currency", "supplier",
-                   "sku", "license", "notes", "origin"});
+                  {"id", "name", "file", "material", "process", "quantity", "unit_cost", "currency",
+                   "supplier", "sku", "license", "notes", "origin"});
     if (auto v = r.str("id", true)) {
         if (isValidId(*v)) {
             p.id = *v;
         } else {
             sink.error(r.at("id"), r.field("id"),
-                       "invalid id " + quoteToml(*v) + ": use lower-case letters, digits, '.', '_' and '-', "
-                       "starting with a letter or digit",
+                       "invalid id " + quoteToml(*v) +
+                           ": use lower-case letters, digits, '.', '_' and '-', "
+                           "starting with a letter or digit",
                        "e.g. \"side-plate\" or \"m8x20\"");
         }
     }
@@ -137,8 +142,8 @@ void readAssembly(const toml::table& t, const std::string& path, const std::stri
         std::size_t index = 0;
         for (const auto& node : *rules) {
             AssemblyRule rule;
-            TableReader rr(*node.as_table(), r.field("rule") + "[" + std::to_string(++index) + "]", rule.source,
-                           sink, {"match", "process", "material"});
+            TableReader rr(*node.as_table(), r.field("rule") + "[" + std::to_string(++index) + "]",
+                           rule.source, sink, {"match", "process", "material"});
             if (auto v = rr.str("match", true)) rule.match = *v;
             if (auto v = rr.str("process")) rule.process = *v;
             if (auto v = rr.str("material")) rule.material = *v;
@@ -152,8 +157,9 @@ void readAssembly(const toml::table& t, const std::string& path, const std::stri
 
 } // namespace
 
-ModuleManifest parseModuleManifest(std::string_view text, const std::string& file, const std::string& moduleId,
-                                   std::vector<Diagnostic>& diags, const std::vector<std::string>& extraLicenseIds) {
+ModuleManifest parseModuleManifest(std::string_view text, const std::string& file,
+                                   const std::string& moduleId, std::vector<Diagnostic>& diags,
+                                   const std::vector<std::string>& extraLicenseIds) {
     ModuleManifest m;
     m.id = moduleId;
     std::vector<Diagnostic> local;
@@ -172,8 +178,8 @@ ModuleManifest parseModuleManifest(std::string_view text, const std::string& fil
         if (auto v = r.str("version")) {
             m.version = *v;
             if (!detail::isSemver(*v))
-                sink.warning(r.at("version"), "module.version",
-                             "is not a semantic version: " + quoteToml(*v), "use MAJOR.MINOR.PATCH, e.g. \"1.3.0\"");
+                sink.warning(r.at("version"), "module.version", "is not a semantic version: " + quoteToml(*v),
+                             "use MAJOR.MINOR.PATCH, e.g. \"1.3.0\"");
         }
         checkLicenseField(r, m.license, extraLicenseIds);
         if (auto v = r.str("description")) m.description = *v;
@@ -186,7 +192,8 @@ ModuleManifest parseModuleManifest(std::string_view text, const std::string& fil
         std::size_t index = 0;
         for (const auto& node : *parts) {
             Part p;
-            readPart(*node.as_table(), "part[" + std::to_string(++index) + "]", moduleId, p, sink, extraLicenseIds);
+            readPart(*node.as_table(), "part[" + std::to_string(++index) + "]", moduleId, p, sink,
+                     extraLicenseIds);
             if (const Part* first = p.id.empty() ? nullptr : m.findPart(p.id)) {
                 sink.error(p.source.at("id"), p.source.fieldPath("id"),
                            "duplicate part id '" + p.id + "' (first defined at line " +

@@ -12,14 +12,17 @@ using detail::TableReader;
 namespace {
 
 // A value from a fixed set; reports anything else with a did-you-mean.
-std::optional<std::string> oneOf(TableReader& r, std::string_view key, const std::vector<std::string>& allowed) {
+std::optional<std::string> oneOf(TableReader& r, std::string_view key,
+                                 const std::vector<std::string>& allowed) {
     auto value = r.str(key);
     if (!value) return std::nullopt;
     if (std::find(allowed.begin(), allowed.end(), *value) != allowed.end()) return value;
     std::string list;
-    for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+    for (const auto& a : allowed)
+        list += (list.empty() ? "" : ", ") + a;
     r.sink().error(r.at(key), r.field(key),
-                   "must be one of " + list + ", got " + detail::quoteToml(*value) + didYouMean(*value, allowed),
+                   "must be one of " + list + ", got " + detail::quoteToml(*value) +
+                       didYouMean(*value, allowed),
                    "use one of: " + list);
     return std::nullopt;
 }
@@ -43,8 +46,8 @@ void readUpstream(const toml::table& table, const std::string& path, Upstream& u
 
 void readLicense(const toml::table& table, const std::string& path, DeclaredLicense& lic, DiagSink& sink) {
     TableReader r(table, path, lic.source, sink,
-                  {"id", "name", "attribution", "share_alike", "source_disclosure", "commercial", "derivatives",
-                   "oshwa_compatible", "summary"});
+                  {"id", "name", "attribution", "share_alike", "source_disclosure", "commercial",
+                   "derivatives", "oshwa_compatible", "summary"});
     if (auto v = r.str("id", true)) {
         bool ok = v->rfind("LicenseRef-", 0) == 0 && v->size() > 11;
         for (char c : *v)
@@ -53,7 +56,8 @@ void readLicense(const toml::table& table, const std::string& path, DeclaredLice
             lic.id = *v;
         } else {
             sink.error(lic.source.at("id"), r.field("id"),
-                       "must be LicenseRef- followed by letters, digits, '.' or '-', got " + detail::quoteToml(*v),
+                       "must be LicenseRef- followed by letters, digits, '.' or '-', got " +
+                           detail::quoteToml(*v),
                        "name it like LicenseRef-CBRL-1.0");
         }
     }
@@ -69,7 +73,8 @@ void readLicense(const toml::table& table, const std::string& path, DeclaredLice
 
 } // namespace
 
-ProjectManifest parseProjectManifest(std::string_view text, const std::string& file, std::vector<Diagnostic>& diags) {
+ProjectManifest parseProjectManifest(std::string_view text, const std::string& file,
+                                     std::vector<Diagnostic>& diags) {
     ProjectManifest m;
     std::vector<Diagnostic> local;
     DiagSink sink(file, local);
@@ -104,14 +109,16 @@ ProjectManifest parseProjectManifest(std::string_view text, const std::string& f
     const std::vector<std::string> declared = m.declaredLicenseIds();
 
     if (const toml::table* project = top.table("project")) {
-        TableReader r(*project, "project", m.source, sink, {"name", "description", "license", "licensor", "products"});
+        TableReader r(*project, "project", m.source, sink,
+                      {"name", "description", "license", "licensor", "products"});
         if (auto v = r.str("name", true)) m.name = *v;
         if (auto v = r.str("description")) m.description = *v;
         if (auto v = r.str("licensor")) m.licensor = *v;
         if (auto v = r.str("license")) {
             if (auto err = checkLicense(*v, declared)) {
                 sink.error(m.source.at("license"), "project.license", *err,
-                           "use an SPDX expression such as CERN-OHL-S-2.0, or declare LicenseRef-… with [[license]]");
+                           "use an SPDX expression such as CERN-OHL-S-2.0, or declare LicenseRef-… with "
+                           "[[license]]");
             } else {
                 m.license = *v;
             }
@@ -126,7 +133,8 @@ ProjectManifest parseProjectManifest(std::string_view text, const std::string& f
                     sink.error(m.productPos[i], field, "invalid module id " + detail::quoteToml(id),
                                "name a module folder such as \"press\" or \"axes/x\"");
                 } else if (std::find(good.begin(), good.end(), id) != good.end()) {
-                    sink.error(m.productPos[i], field, "duplicate product '" + id + "'", "list each product once");
+                    sink.error(m.productPos[i], field, "duplicate product '" + id + "'",
+                               "list each product once");
                 } else {
                     good.push_back(id);
                     goodPos.push_back(m.productPos[i]);

@@ -40,11 +40,21 @@ std::string quoteToml(std::string_view text) {
     for (char ch : text) {
         auto c = static_cast<unsigned char>(ch);
         switch (ch) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
         default:
             if (c < 0x20 || c == 0x7f) {
                 char buf[8];
@@ -72,8 +82,7 @@ std::string clip(std::string_view s) {
     return std::string(s.substr(0, 57)) + "...";
 }
 
-template <typename T>
-std::string streamed(const T& value) {
+template <typename T> std::string streamed(const T& value) {
     std::ostringstream os;
     os << value;
     return os.str();
@@ -83,27 +92,148 @@ std::string streamed(const T& value) {
 
 std::string describeValue(const toml::node& node) {
     switch (node.type()) {
-    case toml::node_type::string: return "the string " + quoteToml(clip(*node.value<std::string>()));
-    case toml::node_type::integer: return std::to_string(*node.value<std::int64_t>());
-    case toml::node_type::floating_point: return formatDouble(*node.value<double>());
-    case toml::node_type::boolean: return *node.value<bool>() ? "true" : "false";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::date: return "the date " + streamed(*node.as_date());
-    case toml::node_type::time: return "the time " + streamed(*node.as_time());
-    case toml::node_type::date_time: return "the date-time " + streamed(*node.as_date_time());
-    default: return "nothing";
+    case toml::node_type::string:
+        return "the string " + quoteToml(clip(*node.value<std::string>()));
+    case toml::node_type::integer:
+        return std::to_string(*node.value<std::int64_t>());
+    case toml::node_type::floating_point:
+        return formatDouble(*node.value<double>());
+    case toml::node_type::boolean:
+        return *node.value<bool>() ? "true" : "false";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::date:
+        return "the date " + streamed(*node.as_date());
+    case toml::node_type::time:
+        return "the time " + streamed(*node.as_time());
+    case toml::node_type::date_time:
+        return "the date-time " + streamed(*node.as_date_time());
+    default:
+        return "nothing";
     }
 }
 
+namespace {
+
+bool isBareKeyChar(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+// toml++ 3.3 asserts (and in release builds assumes, which is undefined behaviour) on a few
+// malformed inputs: a table header not starting with a key ("[.a]", "[=", "[[ ["), '}' where an
+// array expects a value ("a = [1, }"), and some non-ASCII characters outside strings. This scan
+// finds them first so they are reported as syntax errors and never reach the parser. It follows strings,
+// comments and bracketed values so that '[' inside them is not taken for a header.
+std::optional<std::pair<SourcePos, std::string>> findUnsafeSyntax(std::string_view s) {
+    int line = 1;
+    std::size_t lineStart = 0;
+    bool atLineStart = true, inValue = false;
+    std::string open; // the brackets of the value being read: '[' arrays, '{' inline tables
+    auto column = [&](std::size_t at) {
+        int col = 1;
+        for (std::size_t k = lineStart; k < at; ++k)
+            if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) ++col;
+        return col;
+    };
+    auto skipString = [&](std::size_t i, std::string_view close, bool escapes, bool multiline) {
+        for (; i < s.size(); ++i) {
+            if (escapes && s[i] == '\\') {
+                ++i;
+                if (i < s.size() && s[i] == '\n') ++line, lineStart = i + 1;
+                continue;
+            }
+            if (s[i] == '\n') {
+                if (!multiline) return i; // unterminated: toml++ reports it
+                ++line;
+                lineStart = i + 1;
+            }
+            if (s.substr(i, close.size()) == close) return i + close.size() - 1;
+        }
+        return s.size();
+    };
+    const std::size_t start = s.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // a UTF-8 byte order mark
+    lineStart = start;
+    for (std::size_t i = start; i < s.size(); ++i) {
+        const char c = s[i];
+        if (c == '\n') {
+            ++line;
+            lineStart = i + 1;
+            atLineStart = true;
+            if (open.empty()) inValue = false;
+            continue;
+        }
+        if (atLineStart && (c == ' ' || c == '\t')) continue;
+        const bool wasLineStart = atLineStart;
+        atLineStart = false;
+        if (c == '#') {
+            while (i + 1 < s.size() && s[i + 1] != '\n') ++i;
+        } else if (c == '"') { // keys are never multi-line strings
+            i = inValue && s.substr(i, 3) == "\"\"\"" ? skipString(i + 3, "\"\"\"", true, true) : skipString(i + 1, "\"", true, false);
+        } else if (c == '\'') {
+            i = inValue && s.substr(i, 3) == "\'\'\'" ? skipString(i + 3, "\'\'\'", false, true)
+                                           : skipString(i + 1, "'", false, false);
+        } else if (inValue && std::string_view(" \t\r,[]{}=").find(c) == std::string_view::npos) {
+            // A bare value (number, boolean, date): toml++ reads it up to a terminator, testing
+            // every character on the way, quotes included.
+            for (; i < s.size() && std::string_view(" \t\r\n,]}#").find(s[i]) == std::string_view::npos; ++i) {
+                if (static_cast<unsigned char>(s[i]) >= 0x80)
+                    return std::make_pair(SourcePos{line, column(i)},
+                                          std::string("invalid TOML: non-ASCII character outside a string"));
+            }
+            --i;
+        } else if (static_cast<unsigned char>(c) >= 0x80) {
+            // Outside strings and comments TOML is ASCII; toml++ 3.3 reaches an "unreachable"
+            // branch on some of these characters.
+            return std::make_pair(SourcePos{line, column(i)},
+                                  std::string("invalid TOML: non-ASCII character outside a string"));
+        } else if (inValue && (c == '[' || c == '{')) {
+            open += c;
+        } else if (inValue && (c == ']' || c == '}')) {
+            if (!open.empty() && open.back() == (c == ']' ? '{' : '[')) { // toml++ 3.3 asserts on "[1, }"
+                return std::make_pair(SourcePos{line, column(i)},
+                                      open.back() == '['
+                                          ? std::string("invalid TOML in array: expected a value, ',' or ']', saw '}'")
+                                          : std::string("invalid TOML in inline table: expected a key, ',' or '}', saw ']'"));
+            }
+            if (!open.empty()) open.pop_back();
+        } else if (c == '=' && open.empty()) {
+            inValue = true;
+        } else if (c == '[' && wasLineStart && !inValue) {
+            std::size_t j = i + 1;
+            if (j < s.size() && s[j] == '[') ++j;
+            while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+            if (j >= s.size()) return std::nullopt;
+            const char k = s[j];
+            if (isBareKeyChar(k) || k == '"' || k == '\'' || k == ']') continue;
+            std::string saw = k == '\n' || k == '\r' ? "the end of the line"
+                              : (static_cast<unsigned char>(k) >= 0x21 && static_cast<unsigned char>(k) < 0x7f)
+                                  ? "'" + std::string(1, k) + "'"
+                                  : "an invalid character";
+            return std::make_pair(SourcePos{line, column(j)},
+                                  "invalid TOML in table header: expected a key name, saw " + saw);
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 std::optional<toml::table> parseToml(std::string_view text, DiagSink& sink) {
+    if (auto bad = findUnsafeSyntax(text)) {
+        sink.error(bad->first, "", bad->second, "fix the TOML syntax at this position (see https://toml.io)");
+        return std::nullopt;
+    }
     try {
         return toml::parse(text, std::string_view(sink.file()));
     } catch (const toml::parse_error& e) {
         std::string desc(e.description());
         const std::string prefix = "Error while parsing ";
-        if (desc.rfind(prefix, 0) == 0) desc = "invalid TOML in " + desc.substr(prefix.size());
-        else desc = "invalid TOML: " + desc;
+        if (desc.rfind(prefix, 0) == 0)
+            desc = "invalid TOML in " + desc.substr(prefix.size());
+        else
+            desc = "invalid TOML: " + desc;
         const auto& s = e.source();
         sink.error({static_cast<int>(s.begin.line), static_cast<int>(s.begin.column)}, "", desc,
                    "fix the TOML syntax at this position (see https://toml.io)");
@@ -120,7 +250,8 @@ TableReader::TableReader(const toml::table& table, std::string path, SourceInfo&
     for (auto&& [key, node] : table) {
         if (std::find(names.begin(), names.end(), key.str()) != names.end()) continue;
         std::string list;
-        for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+        for (const auto& n : names)
+            list += (list.empty() ? "" : ", ") + n;
         m_sink.error(posOf(key), field(key.str()),
                      "unknown field '" + std::string(key.str()) + "'" + didYouMean(key.str(), names),
                      "remove it or use one of: " + list);
@@ -200,7 +331,8 @@ std::optional<double> TableReader::nonNegative(std::string_view key) {
         wrongType(*node, key, "a number", "write a number without quotes, e.g. 0.12");
         return std::nullopt;
     }
-    double v = node->is_integer() ? static_cast<double>(*node->value<std::int64_t>()) : *node->value<double>();
+    double v =
+        node->is_integer() ? static_cast<double>(*node->value<std::int64_t>()) : *node->value<double>();
     if (!(v >= 0) || v > 1e12) {
         m_sink.error(posOf(*node), field(key), "must not be negative, got " + describeValue(*node),
                      "write a price of 0 or more");
@@ -306,7 +438,8 @@ bool isIsoDate(std::string_view s) {
         i += 3;
         if (i < s.size() && s[i] == '.') {
             std::size_t j = i + 1;
-            while (j < s.size() && s[j] >= '0' && s[j] <= '9') ++j;
+            while (j < s.size() && s[j] >= '0' && s[j] <= '9')
+                ++j;
             if (j == i + 1) return false;
             i = j;
         }
@@ -337,7 +470,8 @@ bool isSemver(std::string_view s) {
     std::size_t i = 0;
     for (int part = 0; part < 3; ++part) {
         std::size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+            ++i;
         if (i == start || (i - start > 1 && s[start] == '0')) return false;
         if (part < 2) {
             if (i >= s.size() || s[i] != '.') return false;

@@ -30,24 +30,33 @@ std::string joinComponents(const std::vector<std::string>& parts, std::size_t co
 bool looksAbsolute(std::string_view p) {
     if (!p.empty() && p.front() == '/') return true;
     // "C:" or "C:/…": a Windows drive path is absolute somewhere else.
-    return p.size() >= 2 && p[1] == ':' &&
-           ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z'));
+    return p.size() >= 2 && p[1] == ':' && ((p[0] >= 'A' && p[0] <= 'Z') || (p[0] >= 'a' && p[0] <= 'z'));
 }
 
 } // namespace
 
 std::string describePathProblem(PathProblem problem) {
     switch (problem) {
-    case PathProblem::None: return "is fine";
-    case PathProblem::Empty: return "is empty";
-    case PathProblem::Absolute: return "is an absolute path";
-    case PathProblem::Backslash: return "contains a backslash; use '/' between folders";
-    case PathProblem::NulByte: return "contains a NUL character";
-    case PathProblem::EscapesRoot: return "escapes the repository";
-    case PathProblem::SymlinkEscapes: return "leads outside the repository through a symbolic link";
-    case PathProblem::SymlinkLoop: return "has too many levels of symbolic links";
-    case PathProblem::Missing: return "does not exist";
-    case PathProblem::NotAFile: return "is not a regular file";
+    case PathProblem::None:
+        return "is fine";
+    case PathProblem::Empty:
+        return "is empty";
+    case PathProblem::Absolute:
+        return "is an absolute path";
+    case PathProblem::Backslash:
+        return "contains a backslash; use '/' between folders";
+    case PathProblem::NulByte:
+        return "contains a NUL character";
+    case PathProblem::EscapesRoot:
+        return "escapes the repository";
+    case PathProblem::SymlinkEscapes:
+        return "leads outside the repository through a symbolic link";
+    case PathProblem::SymlinkLoop:
+        return "has too many levels of symbolic links";
+    case PathProblem::Missing:
+        return "does not exist";
+    case PathProblem::NotAFile:
+        return "is not a regular file";
     }
     return "is invalid";
 }
@@ -138,7 +147,8 @@ PathResult resolvePath(const Tree& tree, std::string_view repoPath) {
                 return r;
             }
             std::vector<std::string> rebuilt = splitComponents(next.path);
-            for (std::size_t k = i + 1; k < parts.size(); ++k) rebuilt.push_back(parts[k]);
+            for (std::size_t k = i + 1; k < parts.size(); ++k)
+                rebuilt.push_back(parts[k]);
             parts = std::move(rebuilt);
             i = 0;
             r.kind = EntryKind::Directory;

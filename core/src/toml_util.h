@@ -76,8 +76,7 @@ public:
 
 private:
     const toml::node* get(std::string_view key);
-    void wrongType(const toml::node& node, std::string_view key, std::string_view expected,
-                   std::string hint);
+    void wrongType(const toml::node& node, std::string_view key, std::string_view expected, std::string hint);
     void missing(std::string_view key);
 
     const toml::table& m_table;

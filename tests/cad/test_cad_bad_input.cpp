@@ -1,11 +1,14 @@
 // Bad input never crashes and never hangs: it gives a CadError naming the file and the reason.
 #include "stl_fixtures.h"
 #include "telar/cad/analyze.h"
+#include "telar/cad/batch.h"
+#include "telar/cad/serialize.h"
 #include "telar/error.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -87,13 +90,13 @@ TEST_CASE("deeply nested and cyclic STEP structures are refused before OpenCASCA
         return s + "ENDSEC;\nEND-ISO-10303-21;\n";
     };
     const auto start = std::chrono::steady_clock::now();
-    CHECK_THAT(errorOf(nested(100000), "deep.step"), Catch::Contains("nested 100000 levels deep (limit 64)"));
+    CHECK_THAT(errorOf(nested(100000), "deep.step"), Catch::Contains("deep.step: STEP assembly is nested more than 64 levels deep"));
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
     // Within the limit the structure check passes (and OCCT then finds no shapes).
     CHECK_THAT(errorOf(nested(10), "ok_depth.step"), !Catch::Contains("nested"));
     AnalyzeOptions strict;
     strict.maxAssemblyDepth = 5;
-    CHECK_THROWS_WITH(analyzeBytes(nested(10), "strict.step", strict), Catch::Contains("nested 10 levels deep (limit 5)"));
+    CHECK_THROWS_WITH(analyzeBytes(nested(10), "strict.step", strict), Catch::Contains("nested more than 5 levels deep"));
 }
 
 TEST_CASE("missing files and cancellation", "[cad]") {
@@ -129,5 +132,61 @@ TEST_CASE("seed corpus replays with its recorded outcomes", "[cad]") {
         }
         ++seeds;
     }
-    CHECK(seeds == 14);
+    CHECK(seeds == 18);
+}
+
+TEST_CASE("progress of a STEP read climbs to 1 and a cancel during the read stops it", "[cad]") {
+    struct Recorder : telar::ProgressSink {
+        std::vector<double> fractions;
+        telar::Progress* cancelAt = nullptr;
+        void update(double fraction, std::string_view) override {
+            fractions.push_back(fraction);
+            if (cancelAt && fraction > 0.2) cancelAt->cancel();
+        }
+    };
+    std::ifstream in(kCorpus / "box.step", std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Recorder recorder;
+    analyzeBytes(bytes, "box.step", {}, telar::Progress(&recorder));
+    REQUIRE(recorder.fractions.size() >= 3);
+    CHECK(std::is_sorted(recorder.fractions.begin(), recorder.fractions.end()));
+    CHECK(recorder.fractions.back() == Approx(1.0));
+
+    Recorder canceller;
+    telar::Progress progress(&canceller);
+    canceller.cancelAt = &progress;
+    CHECK_THROWS_AS(analyzeBytes(bytes, "box.step", {}, progress), telar::Cancelled);
+    CHECK(canceller.fractions.back() < 1.0);
+}
+
+TEST_CASE("clean part names strip occurrence suffixes only", "[cad]") {
+    const std::vector<std::pair<std::string, std::string>> table = {
+        {"M2x6 SHCS:2", "M2x6 SHCS"},
+        {"M2x6 SHCS:2:1", "M2x6 SHCS"},
+        {"adxl_screw_spacer:1 (2)", "adxl_screw_spacer"},
+        {"DIN EN ISO 7049 - ST2.2 x 6.5 - F - Z:1 (2) (1)", "DIN EN ISO 7049 - ST2.2 x 6.5 - F - Z"},
+        {"Bolt (3)", "Bolt"},
+        {"CT-6EP10k_(103)", "CT-6EP10k_(103)"},
+        {"nut_8", "nut_8"},
+        {"Oak_Wrench v7", "Oak_Wrench v7"},
+        {":3", ":3"},
+        {"  plate  ", "plate"},
+    };
+    for (const auto& [raw, clean] : table) {
+        INFO(raw);
+        CHECK(cleanPartName(raw) == clean);
+    }
+}
+
+TEST_CASE("the worker program prints nothing but its results on stdout", "[cad]") {
+    const auto worker = findWorkerExecutable();
+    REQUIRE_FALSE(worker.empty());
+    const auto result = telar::test::run({worker.string(), (kCorpus / "box.step").string(), (kCorpus / "garbage.bin").string()});
+    CHECK(result.exitCode == 1);
+    const auto newline = result.out.find('\n');
+    REQUIRE(newline != std::string::npos);
+    const AnalysisResult box = fromJson(result.out.substr(0, newline));
+    CHECK(box.totals.volume == Approx(6000.0));
+    CHECK_THAT(result.out.substr(newline + 1), Catch::Contains("garbage.bin: unrecognised content"));
+    CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 2);
 }

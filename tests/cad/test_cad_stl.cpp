@@ -67,8 +67,12 @@ TEST_CASE("real STL files: cube, bottle, Voron parts with upper-case extensions"
 
     const AnalysisResult bottle = analyzeFile(root / "pythonocc-core/test/test_io/bottle_ascii.stl");
     CHECK(bottle.format == Format::StlAscii);
-    CHECK(bottle.parts[0].triangles > 1000);
-    CHECK(bottle.parts[0].volume > 0.0);
+    CHECK(bottle.parts[0].triangles == 1240);
+    CHECK(bottle.nodes[0].productName == "FLIRIS");
+    // The bottle mesh has T-junctions: 3428 edges are used by one triangle only (even when vertices
+    // are merged within 1e-4 mm), so it is reported, faithfully, as not watertight.
+    CHECK_FALSE(bottle.parts[0].closed);
+    CHECK(hasWarningContaining(bottle, "not watertight (3428 open"));
 
     for (const char* file : {"Voron-0/STLs/[a]_Idler_Cam_Lock_x2.STL", "Voron-0/STLs/Electronics/PSU_Cover_x1.STL",
                              "Voron-0/STLs/[a]_Railstops_x5.stl", "Voron-0/STLs/Tophat/TH_Side_Clip_x4.stl"}) {
@@ -79,11 +83,12 @@ TEST_CASE("real STL files: cube, bottle, Voron parts with upper-case extensions"
         CHECK(r.parts[0].volume > 100.0);
         CHECK(r.parts[0].quantity == 1); // the _xN suffix is the BOM layer's business
     }
-    // A mirrored part has the same volume and area as the original.
+    // The mirrored clip is a separately exported mesh of the mirrored part: close, not equal.
     const AnalysisResult clip = analyzeFile(root / "Voron-0/STLs/Tophat/TH_Side_Clip_x4.stl");
     const AnalysisResult mirror = analyzeFile(root / "Voron-0/STLs/Tophat/TH_Side_Clip_Mirror_x4.stl");
-    CHECK(nearRel(mirror.parts[0].volume, clip.parts[0].volume, 1e-6));
-    CHECK(nearRel(mirror.parts[0].area, clip.parts[0].area, 1e-6));
+    CHECK(nearRel(mirror.parts[0].volume, clip.parts[0].volume, 5e-3));
+    CHECK_FALSE(nearRel(mirror.parts[0].volume, clip.parts[0].volume, 1e-4));
+    CHECK(mirror.parts[0].fingerprint != clip.parts[0].fingerprint);
 }
 
 TEST_CASE("STEP/STL twins agree within 0.5 % in volume", "[cad]") {

@@ -74,7 +74,8 @@ private:
         std::string content;
     };
     void add(const std::string& path, Entry entry) {
-        for (std::size_t slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+        for (std::size_t slash = path.find('/'); slash != std::string::npos;
+             slash = path.find('/', slash + 1))
             m_entries.emplace(path.substr(0, slash), Entry{core::EntryKind::Directory, {}});
         m_entries[path] = std::move(entry);
     }

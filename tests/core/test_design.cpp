@@ -117,13 +117,15 @@ currency = "USD"
 TEST_CASE("a valid multi-module design loads with exact roll-up quantities", "[core][design]") {
     MemoryTree tree = pressTree();
     Design d = loadDesign(tree, catalog());
-    for (const auto& diag : d.diagnostics) INFO(diag.str());
+    for (const auto& diag : d.diagnostics)
+        INFO(diag.str());
     CHECK(d.diagnostics.empty());
     CHECK(d.ok());
     CHECK(d.hasProject);
     CHECK(d.treeName == "memory tree");
     std::vector<std::string> ids;
-    for (const auto& [id, m] : d.modules) ids.push_back(id);
+    for (const auto& [id, m] : d.modules)
+        ids.push_back(id);
     CHECK(ids == std::vector<std::string>{"axes/x", "drive", "fasteners", "frame", "press", "spare"});
 
     const ModuleGraph& g = d.graph;
@@ -162,7 +164,8 @@ TEST_CASE("cycles are reported and the rest of the graph still rolls up", "[core
     auto add = [&](const std::string& id, std::vector<std::pair<std::string, int>> uses) {
         ModuleManifest m;
         m.id = id;
-        for (auto& [u, q] : uses) m.uses.push_back({u, q, {}});
+        for (auto& [u, q] : uses)
+            m.uses.push_back({u, q, {}});
         modules[id] = m;
     };
     add("top", {{"a", 2}, {"leaf", 1}});
@@ -173,7 +176,8 @@ TEST_CASE("cycles are reported and the rest of the graph still rolls up", "[core
     REQUIRE(g.cycles().size() == 1);
     CHECK(g.cycles()[0] == std::vector<std::string>{"a", "b", "a"});
     CHECK(g.topologicalOrder() == std::vector<std::string>{"top", "a", "b", "leaf"});
-    CHECK(g.rollUp("top") == std::map<std::string, std::int64_t>{{"top", 1}, {"a", 2}, {"b", 6}, {"leaf", 31}});
+    CHECK(g.rollUp("top") ==
+          std::map<std::string, std::int64_t>{{"top", 1}, {"a", 2}, {"b", 6}, {"leaf", 31}});
 }
 
 TEST_CASE("roll-up saturates instead of overflowing", "[core][design]") {
@@ -197,8 +201,8 @@ TEST_CASE("a design warns about a process that cannot work a material", "[core][
     CHECK(d.ok());
     REQUIRE(d.diagnostics.size() == 1);
     CHECK(d.diagnostics[0].severity == Severity::Warning);
-    CHECK(d.diagnostics[0].str() ==
-          "spare/module.toml:6:12: part[1].material: process 'laser-cut' does not take material 'pla' (filament)");
+    CHECK(d.diagnostics[0].str() == "spare/module.toml:6:12: part[1].material: process 'laser-cut' does not "
+                                    "take material 'pla' (filament)");
 }
 
 TEST_CASE("loading a design can be cancelled", "[core][design]") {
@@ -223,8 +227,7 @@ TEST_CASE("the catalogue holds real materials and processes", "[core][catalog]")
     CHECK(steel->thicknesses.front() == 1.0);
     CHECK(c.material("aluminium-6061")->density == 2.70);
     CHECK(c.material("brass-c360")->density == 8.50);
-    CHECK(c.material("plywood-birch")->thicknesses ==
-          std::vector<double>{3, 4, 6, 9, 12, 15, 18, 24});
+    CHECK(c.material("plywood-birch")->thicknesses == std::vector<double>{3, 4, 6, 9, 12, 15, 18, 24});
     auto fdm = c.process("fdm-print");
     REQUIRE(fdm);
     CHECK(fdm->estimator == "print");
@@ -247,12 +250,15 @@ TEST_CASE("the catalogue holds real materials and processes", "[core][catalog]")
     CHECK(c.suggestProcesses("lasercut") == std::vector<std::string>{"laser-cut"});
 }
 
-TEST_CASE("the resource folder comes from the argument, then TELAR_RESOURCE_DIR, then the build", "[core][catalog]") {
+TEST_CASE("the resource folder comes from the argument, then TELAR_RESOURCE_DIR, then the build",
+          "[core][catalog]") {
     telar::test::TempDir dir;
-    telar::test::writeFile(dir / "materials.toml",
-                           "[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"sheet\"\ndensity = 1\nprice_per_kg = 2\n");
-    telar::test::writeFile(dir / "processes.toml",
-                           "[[process]]\nid = \"p\"\nname = \"P\"\nestimator = \"purchased\"\naccepts = [\"*\"]\n");
+    telar::test::writeFile(
+        dir / "materials.toml",
+        "[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"sheet\"\ndensity = 1\nprice_per_kg = 2\n");
+    telar::test::writeFile(
+        dir / "processes.toml",
+        "[[process]]\nid = \"p\"\nname = \"P\"\nestimator = \"purchased\"\naccepts = [\"*\"]\n");
     CHECK(Catalog::resourceDir(dir.path()) == dir.path());
     ::setenv("TELAR_RESOURCE_DIR", dir.path().c_str(), 1);
     CHECK(Catalog::resourceDir() == dir.path());
@@ -265,25 +271,29 @@ TEST_CASE("the resource folder comes from the argument, then TELAR_RESOURCE_DIR,
 }
 
 TEST_CASE("an invalid catalogue is refused with file, line and field", "[core][catalog]") {
-    const std::string procs = "[[process]]\nid = \"p\"\nname = \"P\"\nestimator = \"purchased\"\naccepts = [\"*\"]\n";
+    const std::string procs =
+        "[[process]]\nid = \"p\"\nname = \"P\"\nestimator = \"purchased\"\naccepts = [\"*\"]\n";
     try {
-        Catalog::fromText("[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"sheet\"\nprice_per_kg = 2\n", procs);
+        Catalog::fromText("[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"sheet\"\nprice_per_kg = 2\n",
+                          procs);
         FAIL("no error");
     } catch (const telar::ManifestError& e) {
         CHECK(std::string(e.what()) == "materials.toml:1:1: material[1].density: required field is missing");
     }
     try {
-        Catalog::fromText("[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"shet\"\ndensity = 1\nprice_per_kg = 2\n",
-                          procs);
+        Catalog::fromText(
+            "[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"shet\"\ndensity = 1\nprice_per_kg = 2\n",
+            procs);
         FAIL("no error");
     } catch (const telar::ManifestError& e) {
         CHECK(std::string(e.what()) ==
               "materials.toml:4:8: material[1].kind: unknown material kind 'shet' (did you mean 'sheet'?)");
     }
     try {
-        Catalog::fromText("[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"sheet\"\ndensity = 1\nprice_per_kg = 2\n",
-                          "[[process]]\nid = \"p\"\nname = \"P\"\nestimator = \"print\"\naccepts = [\"filament\"]\n"
-                          "[process.parameters]\ninfill = 0.2\nshells = 2\n");
+        Catalog::fromText(
+            "[[material]]\nid = \"x\"\nname = \"X\"\nkind = \"sheet\"\ndensity = 1\nprice_per_kg = 2\n",
+            "[[process]]\nid = \"p\"\nname = \"P\"\nestimator = \"print\"\naccepts = [\"filament\"]\n"
+            "[process.parameters]\ninfill = 0.2\nshells = 2\n");
         FAIL("no error");
     } catch (const telar::ManifestError& e) {
         CHECK(std::string(e.what()) == "processes.toml:1:1: process[1].parameters.layer_height_mm: required "

@@ -135,7 +135,8 @@ TEST_CASE("a complete telar.toml parses into exact values", "[core][manifest]") 
 
 TEST_CASE("a complete module.toml parses into exact values", "[core][manifest]") {
     std::vector<Diagnostic> diags;
-    ModuleManifest m = parseModuleManifest(kFullModule, "frame/module.toml", "frame", diags, {"LicenseRef-Garage-1.0"});
+    ModuleManifest m =
+        parseModuleManifest(kFullModule, "frame/module.toml", "frame", diags, {"LicenseRef-Garage-1.0"});
     CHECK(diags.empty());
     CHECK(m.id == "frame");
     CHECK(m.name == "Frame");
@@ -195,7 +196,13 @@ TEST_CASE("a complete module.toml parses into exact values", "[core][manifest]")
 }
 
 TEST_CASE("diagnostics render as file:line:column: field: message", "[core][manifest]") {
-    Diagnostic d{Severity::Error, "frame/module.toml", 12, 12, "part[2].quantity", "must be a positive integer, got 0", ""};
+    Diagnostic d{Severity::Error,
+                 "frame/module.toml",
+                 12,
+                 12,
+                 "part[2].quantity",
+                 "must be a positive integer, got 0",
+                 ""};
     CHECK(d.str() == "frame/module.toml:12:12: part[2].quantity: must be a positive integer, got 0");
     d.column = 0;
     CHECK(d.str() == "frame/module.toml:12: part[2].quantity: must be a positive integer, got 0");
@@ -204,7 +211,8 @@ TEST_CASE("diagnostics render as file:line:column: field: message", "[core][mani
     CHECK(d.str() == "frame/module.toml: must be a positive integer, got 0");
 }
 
-TEST_CASE("every diagnostic carries a hint and several problems are all reported in order", "[core][manifest]") {
+TEST_CASE("every diagnostic carries a hint and several problems are all reported in order",
+          "[core][manifest]") {
     std::vector<Diagnostic> diags;
     parseModuleManifest("[module]\nname = \"M\"\nversion = \"one\"\n[[part]]\nid = \"a\"\nname = \"A\"\n"
                         "quantity = 0\ncolour = \"red\"\n",
@@ -214,7 +222,8 @@ TEST_CASE("every diagnostic carries a hint and several problems are all reported
     CHECK(diags[0].str() == "m/module.toml:3:11: module.version: is not a semantic version: \"one\"");
     CHECK(diags[1].str() == "m/module.toml:7:12: part[1].quantity: must be a positive integer, got 0");
     CHECK(diags[2].str() == "m/module.toml:8:1: part[1].colour: unknown field 'colour'");
-    for (const auto& d : diags) CHECK_FALSE(d.hint.empty());
+    for (const auto& d : diags)
+        CHECK_FALSE(d.hint.empty());
     CHECK(diags[2].hint == "remove it or use one of: id, name, file, material, process, quantity, unit_cost, "
                            "currency, supplier, sku, license, notes, origin");
     CHECK(hasErrors(diags));
@@ -246,8 +255,10 @@ TEST_CASE("licence checks know the catalogue and the declared ids", "[core][mani
     CHECK_FALSE(checkLicense("CERN-OHL-S-2.0", {}));
     CHECK_FALSE(checkLicense("CC-BY-4.0 AND MIT", {}));
     CHECK_FALSE(checkLicense("LicenseRef-Garage-1.0", {"LicenseRef-Garage-1.0"}));
-    CHECK(checkLicense("LicenseRef-Garage-1.0", {}) == "licence 'LicenseRef-Garage-1.0' is not declared in telar.toml");
-    CHECK(checkLicense("(MIT OR LicenseRef-X)", {}) == "licence 'LicenseRef-X' is not declared in telar.toml");
+    CHECK(checkLicense("LicenseRef-Garage-1.0", {}) ==
+          "licence 'LicenseRef-Garage-1.0' is not declared in telar.toml");
+    CHECK(checkLicense("(MIT OR LicenseRef-X)", {}) ==
+          "licence 'LicenseRef-X' is not declared in telar.toml");
 }
 
 TEST_CASE("the parsers never crash on garbage, truncated files or deep nesting", "[core][manifest]") {
@@ -256,23 +267,27 @@ TEST_CASE("the parsers never crash on garbage, truncated files or deep nesting",
     // random bytes
     for (int i = 0; i < 200; ++i) {
         std::string s(static_cast<std::size_t>(rng() % 300), '\0');
-        for (auto& c : s) c = static_cast<char>(rng() % 256);
+        for (auto& c : s)
+            c = static_cast<char>(rng() % 256);
         inputs.push_back(s);
     }
     // random TOML-ish tokens
-    const char* tokens[] = {"[", "]", "[[", "]]", "part", "module", "use", "=", "\"", "'", "{", "}", ",", "\n",
-                            "quantity", "1", "-1", "2.5", "true", "#", ".", "id", "origin", "1979-05-27", "\\u00e9"};
+    const char* tokens[] = {"[",    "]", "[[", "]]", "part",   "module",     "use",    "=",  "\"",
+                            "'",    "{", "}",  ",",  "\n",     "quantity",   "1",      "-1", "2.5",
+                            "true", "#", ".",  "id", "origin", "1979-05-27", "\\u00e9"};
     for (int i = 0; i < 300; ++i) {
         std::string s;
-        for (int k = 0; k < 40; ++k) s += tokens[rng() % (sizeof tokens / sizeof *tokens)];
+        for (int k = 0; k < 40; ++k)
+            s += tokens[rng() % (sizeof tokens / sizeof *tokens)];
         inputs.push_back(s);
     }
     // every truncation of valid files
     for (const std::string& full : {std::string(kFullModule), std::string(kFullProject)})
-        for (std::size_t n = 0; n < full.size(); n += 7) inputs.push_back(full.substr(0, n));
+        for (std::size_t n = 0; n < full.size(); n += 7)
+            inputs.push_back(full.substr(0, n));
     inputs.push_back(std::string(5000, '[') + std::string(5000, ']'));
     inputs.push_back("a = " + std::string(3000, '[') + std::string(3000, ']'));
-    inputs.push_back("a = " + std::string(2000, '{') );
+    inputs.push_back("a = " + std::string(2000, '{'));
     inputs.push_back(std::string("[module]\nname = \"\xff\xfe\"\n"));
     inputs.push_back(std::string("[module]\0name = \"x\"\n", 20));
 
@@ -281,7 +296,8 @@ TEST_CASE("the parsers never crash on garbage, truncated files or deep nesting",
         std::vector<Diagnostic> diags;
         REQUIRE_NOTHROW(parseModuleManifest(in, "f/module.toml", "f", diags));
         REQUIRE_NOTHROW(parseProjectManifest(in, "telar.toml", diags));
-        for (const auto& d : diags) REQUIRE_FALSE(d.message.empty());
+        for (const auto& d : diags)
+            REQUIRE_FALSE(d.message.empty());
         if (hasErrors(diags)) ++withErrors;
     }
     CHECK(withErrors == inputs.size());

@@ -40,10 +40,12 @@ const Catalog& catalog() {
 std::vector<std::string> errorsOf(const BrokenCase& c) {
     MemoryTree tree;
     std::map<std::string, std::string> files = {{"telar.toml", kProject}, {"press/module.toml", kPress}};
-    for (const auto& [path, text] : c.files) files[path] = text;
+    for (const auto& [path, text] : c.files)
+        files[path] = text;
     for (const auto& [path, text] : files)
         if (text != "<absent>") tree.file(path, text);
-    for (const auto& [path, target] : c.symlinks) tree.symlink(path, target);
+    for (const auto& [path, target] : c.symlinks)
+        tree.symlink(path, target);
     Design d = loadDesign(tree, catalog());
     std::vector<std::string> out;
     for (const auto& diag : d.diagnostics)
@@ -56,10 +58,16 @@ const std::vector<BrokenCase>& cases() {
         {"TOML syntax error (unterminated string)",
          {{"press/module.toml", "[module]\nname = \"Press\n"}},
          {},
-         "press/module.toml:2:14: invalid TOML in string: unescaped control characters other than TAB (U+0009) "
+         "press/module.toml:2:14: invalid TOML in string: unescaped control characters other than TAB "
+         "(U+0009) "
          "are explicitly prohibited"},
+        {"table header that does not start with a key",
+         {{"press/module.toml", "[module]\nname = \"Press\"\n\n[[ .part]]\nid = \"a\"\n"}},
+         {},
+         "press/module.toml:4:4: invalid TOML in table header: expected a key name, saw '.'"},
         {"unknown field with a did-you-mean",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n\n[[part]]\nid = \"a\"\nname = \"A\"\nquantiy = 2\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n\n[[part]]\nid = \"a\"\nname = \"A\"\nquantiy = 2\n"}},
          {},
          "press/module.toml:7:1: part[1].quantiy: unknown field 'quantiy' (did you mean 'quantity'?)"},
         {"unknown table in telar.toml",
@@ -67,24 +75,28 @@ const std::vector<BrokenCase>& cases() {
          {},
          "telar.toml:6:2: upstrem: unknown field 'upstrem' (did you mean 'upstream'?)"},
         {"duplicate part id",
-         {{"press/module.toml",
-           "[module]\nname = \"Press\"\n\n[[part]]\nid = \"m8\"\nname = \"Bolt\"\n\n[[part]]\nid = \"m8\"\nname = \"Nut\"\n"}},
+         {{"press/module.toml", "[module]\nname = \"Press\"\n\n[[part]]\nid = \"m8\"\nname = "
+                                "\"Bolt\"\n\n[[part]]\nid = \"m8\"\nname = \"Nut\"\n"}},
          {},
          "press/module.toml:9:6: part[2].id: duplicate part id 'm8' (first defined at line 4)"},
         {"quantity 0",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = 0\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = 0\n"}},
          {},
          "press/module.toml:6:12: part[1].quantity: must be a positive integer, got 0"},
         {"quantity -1",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = -1\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = -1\n"}},
          {},
          "press/module.toml:6:12: part[1].quantity: must be a positive integer, got -1"},
         {"quantity 2.5",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = 2.5\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = 2.5\n"}},
          {},
          "press/module.toml:6:12: part[1].quantity: must be a positive integer, got 2.5"},
         {"quantity \"2\"",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = \"2\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nquantity = \"2\"\n"}},
          {},
          "press/module.toml:6:12: part[1].quantity: must be a positive integer, got the string \"2\""},
         {"use quantity 0",
@@ -124,7 +136,8 @@ const std::vector<BrokenCase>& cases() {
         {"bad licence expression",
          {{"press/module.toml", "[module]\nname = \"Press\"\nlicense = \"MIT AND\"\n"}},
          {},
-         "press/module.toml:3:11: module.license: invalid licence expression: unexpected end of expression at "
+         "press/module.toml:3:11: module.license: invalid licence expression: unexpected end of expression "
+         "at "
          "column 7"},
         {"unknown licence id",
          {{"press/module.toml", "[module]\nname = \"Press\"\nlicense = \"CERN-OHL-S-2\"\n"}},
@@ -134,7 +147,8 @@ const std::vector<BrokenCase>& cases() {
         {"LicenseRef not declared",
          {{"press/module.toml", "[module]\nname = \"Press\"\nlicense = \"LicenseRef-Garage-1.0\"\n"}},
          {},
-         "press/module.toml:3:11: module.license: licence 'LicenseRef-Garage-1.0' is not declared in telar.toml"},
+         "press/module.toml:3:11: module.license: licence 'LicenseRef-Garage-1.0' is not declared in "
+         "telar.toml"},
         {"declared licence without the LicenseRef- prefix",
          {{"telar.toml", std::string(kProject) + "\n[[license]]\nid = \"Garage-1.0\"\nname = \"Garage\"\n"}},
          {},
@@ -142,16 +156,20 @@ const std::vector<BrokenCase>& cases() {
          "\"Garage-1.0\""},
         {"declared licence with a bad share_alike",
          {{"telar.toml",
-           std::string(kProject) + "\n[[license]]\nid = \"LicenseRef-G\"\nname = \"G\"\nshare_alike = \"desing\"\n"}},
+           std::string(kProject) +
+               "\n[[license]]\nid = \"LicenseRef-G\"\nname = \"G\"\nshare_alike = \"desing\"\n"}},
          {},
-         "telar.toml:9:15: license[1].share_alike: must be one of none, file, design, got \"desing\" (did you "
+         "telar.toml:9:15: license[1].share_alike: must be one of none, file, design, got \"desing\" (did "
+         "you "
          "mean 'design'?)"},
         {"file escaping the repository",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"../../x.step\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"../../x.step\"\n"}},
          {},
          "press/module.toml:6:8: part[1].file: must stay inside the repository, got \"../../x.step\""},
         {"absolute file",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"/etc/passwd\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"/etc/passwd\"\n"}},
          {},
          "press/module.toml:6:8: part[1].file: must be relative to the module folder, got the absolute path "
          "\"/etc/passwd\""},
@@ -161,25 +179,32 @@ const std::vector<BrokenCase>& cases() {
          {},
          "press/module.toml:6:8: part[1].file: must use '/' between folders, got \"cad\\\\plate.step\""},
         {"symlink leading out of the repository",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"cad/x.step\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"cad/x.step\"\n"}},
          {{"press/cad", "../../../home"}},
-         "press/module.toml:6:8: part[1].file: leads outside the repository through the symbolic link press/cad "
+         "press/module.toml:6:8: part[1].file: leads outside the repository through the symbolic link "
+         "press/cad "
          "-> ../../../home"},
         {"absolute symlink",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"x.step\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"x.step\"\n"}},
          {{"press/x.step", "/etc/passwd"}},
          "press/module.toml:6:8: part[1].file: leads outside the repository through the symbolic link "
          "press/x.step -> /etc/passwd"},
         {"symlink loop",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"a.step\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"a.step\"\n"}},
          {{"press/a.step", "b.step"}, {"press/b.step", "a.step"}},
-         "press/module.toml:6:8: part[1].file: too many levels of symbolic links (more than 8) at press/a.step"},
+         "press/module.toml:6:8: part[1].file: too many levels of symbolic links (more than 8) at "
+         "press/a.step"},
         {"missing file",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"cad/x.step\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"cad/x.step\"\n"}},
          {},
          "press/module.toml:6:8: part[1].file: file not found: press/cad/x.step"},
         {"file that is a folder",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"cad\"\n"},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nfile = \"cad\"\n"},
           {"press/cad/x.step", "solid"}},
          {},
          "press/module.toml:6:8: part[1].file: not a regular file: press/cad"},
@@ -191,14 +216,17 @@ const std::vector<BrokenCase>& cases() {
          {{"press/module.toml",
            "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nmaterial = \"steel-s253\"\n"}},
          {},
-         "press/module.toml:6:12: part[1].material: unknown material 'steel-s253' (did you mean 'steel-s235'?)"},
+         "press/module.toml:6:12: part[1].material: unknown material 'steel-s253' (did you mean "
+         "'steel-s235'?)"},
         {"unknown process",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nprocess = \"laser-cutt\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\nprocess = \"laser-cutt\"\n"}},
          {},
          "press/module.toml:6:11: part[1].process: unknown process 'laser-cutt' (did you mean 'laser-cut'?)"},
         {"unknown process in an assembly rule",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[assembly]]\nfile = \"g.step\"\n[[assembly.rule]]\n"
-                                "match = \"*Bolt*\"\nprocess = \"bought\"\n"},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[assembly]]\nfile = \"g.step\"\n[[assembly.rule]]\n"
+           "match = \"*Bolt*\"\nprocess = \"bought\"\n"},
           {"press/g.step", "solid"}},
          {},
          "press/module.toml:7:11: assembly[1].rule[1].process: unknown process 'bought'"},
@@ -212,7 +240,8 @@ const std::vector<BrokenCase>& cases() {
          {},
          "press/module.toml:3:1: use[1].module: required field is missing"},
         {"the same module used twice",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[use]]\nmodule = \"frame\"\n[[use]]\nmodule = \"frame\"\n"},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[use]]\nmodule = \"frame\"\n[[use]]\nmodule = \"frame\"\n"},
           {"frame/module.toml", "[module]\nname = \"Frame\"\n"}},
          {},
          "press/module.toml:6:10: use[2].module: module 'frame' is already used at line 3"},
@@ -233,36 +262,44 @@ const std::vector<BrokenCase>& cases() {
          {},
          "press/module.toml:4:10: use[1].module: cycle in use: press -> press"},
         {"bad sha256",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\n[part.origin]\n"
-                                "source = \"https://example.org/a.step\"\nlicense = \"CC-BY-4.0\"\nsha256 = \"abc123\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\n[part.origin]\n"
+           "source = \"https://example.org/a.step\"\nlicense = \"CC-BY-4.0\"\nsha256 = \"abc123\"\n"}},
          {},
          "press/module.toml:9:10: part[1].origin.sha256: must be 64 hexadecimal digits, got \"abc123\""},
         {"origin without licence",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\n[part.origin]\n"
-                                "source = \"https://example.org/a.step\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\n[part.origin]\n"
+           "source = \"https://example.org/a.step\"\n"}},
          {},
          "press/module.toml:6:1: part[1].origin.license: required field is missing"},
         {"retrieved date not ISO 8601",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\n[part.origin]\n"
-                                "source = \"s\"\nlicense = \"CC0-1.0\"\nretrieved = \"01/11/2026\"\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"a\"\nname = \"A\"\n[part.origin]\n"
+           "source = \"s\"\nlicense = \"CC0-1.0\"\nretrieved = \"01/11/2026\"\n"}},
          {},
-         "press/module.toml:9:13: part[1].origin.retrieved: must be an ISO 8601 date, got the string \"01/11/2026\""},
+         "press/module.toml:9:13: part[1].origin.retrieved: must be an ISO 8601 date, got the string "
+         "\"01/11/2026\""},
         {"bad currency",
          {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"m8\"\nname = \"Bolt\"\n"
                                 "process = \"purchased\"\nunit_cost = 0.12\ncurrency = \"usd\"\n"}},
          {},
-         "press/module.toml:8:12: part[1].currency: must be a 3-letter ISO 4217 code in upper case, got \"usd\""},
+         "press/module.toml:8:12: part[1].currency: must be a 3-letter ISO 4217 code in upper case, got "
+         "\"usd\""},
         {"negative unit cost",
-         {{"press/module.toml", "[module]\nname = \"Press\"\n[[part]]\nid = \"m8\"\nname = \"Bolt\"\nunit_cost = -0.5\n"}},
+         {{"press/module.toml",
+           "[module]\nname = \"Press\"\n[[part]]\nid = \"m8\"\nname = \"Bolt\"\nunit_cost = -0.5\n"}},
          {},
          "press/module.toml:6:13: part[1].unit_cost: must not be negative, got -0.5"},
         {"bad upstream commit",
-         {{"telar.toml", std::string(kProject) + "\n[upstream]\nurl = \"https://example.org/p.git\"\ncommit = \"0123abc\"\n"}},
+         {{"telar.toml", std::string(kProject) +
+                             "\n[upstream]\nurl = \"https://example.org/p.git\"\ncommit = \"0123abc\"\n"}},
          {},
-         "telar.toml:8:10: upstream.commit: must be a full commit id of 40 hexadecimal digits, got \"0123abc\""},
+         "telar.toml:8:10: upstream.commit: must be a full commit id of 40 hexadecimal digits, got "
+         "\"0123abc\""},
         {"bad forked date",
-         {{"telar.toml", std::string(kProject) + "\n[upstream]\nurl = \"u\"\ncommit = \"" + std::string(40, 'a') +
-                             "\"\nforked = \"2026-13-01\"\n"}},
+         {{"telar.toml", std::string(kProject) + "\n[upstream]\nurl = \"u\"\ncommit = \"" +
+                             std::string(40, 'a') + "\"\nforked = \"2026-13-01\"\n"}},
          {},
          "telar.toml:9:10: upstream.forked: must be an ISO 8601 date, got the string \"2026-13-01\""},
         {"product naming a missing module",

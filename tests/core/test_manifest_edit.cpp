@@ -73,9 +73,9 @@ TEST_CASE("setField adds a missing key after the table's last line", "[core][man
 }
 
 TEST_CASE("setFields creates a sub-table right after its part", "[core][manifest_edit]") {
-    std::string out = setFields(kFrame, kFile, "part[side-plate].origin",
-                                {{"source", std::string("https://example.org/p.step")},
-                                 {"license", std::string("CC-BY-4.0")}});
+    std::string out = setFields(
+        kFrame, kFile, "part[side-plate].origin",
+        {{"source", std::string("https://example.org/p.step")}, {"license", std::string("CC-BY-4.0")}});
     CHECK(out == replaced("and right\n", "and right\n[part.origin]\nsource = \"https://example.org/p.step\"\n"
                                          "license = \"CC-BY-4.0\"\n"));
     // and a later edit of the new sub-table lands inside it
@@ -104,8 +104,9 @@ TEST_CASE("appendPart and appendUse insert next to their kind", "[core][manifest
     nut.unitCost = 0.05;
     nut.currency = "EUR";
     CHECK(appendPart(kFrame, kFile, nut) ==
-          replaced("quantity = 16\n", "quantity = 16\n\n[[part]]\nid = \"nut\"\nname = \"Nut M8\"\n"
-                                      "process = \"purchased\"\nquantity = 16\nunit_cost = 0.05\ncurrency = \"EUR\"\n"));
+          replaced("quantity = 16\n",
+                   "quantity = 16\n\n[[part]]\nid = \"nut\"\nname = \"Nut M8\"\n"
+                   "process = \"purchased\"\nquantity = 16\nunit_cost = 0.05\ncurrency = \"EUR\"\n"));
     Use y{"axes/y", 2, {}};
     CHECK(appendUse(kFrame, kFile, y) == kFrame + "\n[[use]]\nmodule = \"axes/y\"\nquantity = 2\n");
 
@@ -116,9 +117,11 @@ TEST_CASE("appendPart and appendUse insert next to their kind", "[core][manifest
     p.name = "P";
     p.file = "cad/p.stl";
     p.origin = Origin{"https://example.org/p.stl", "CC-BY-4.0", "", "2026-11-01", "", {}};
-    CHECK(appendPart(bare, "bare/module.toml", p) ==
-          bare + "\n\n[[part]]\nid = \"p\"\nname = \"P\"\nfile = \"cad/p.stl\"\nquantity = 1\n[part.origin]\n"
-                 "source = \"https://example.org/p.stl\"\nlicense = \"CC-BY-4.0\"\nretrieved = \"2026-11-01\"\n");
+    CHECK(
+        appendPart(bare, "bare/module.toml", p) ==
+        bare +
+            "\n\n[[part]]\nid = \"p\"\nname = \"P\"\nfile = \"cad/p.stl\"\nquantity = 1\n[part.origin]\n"
+            "source = \"https://example.org/p.stl\"\nlicense = \"CC-BY-4.0\"\nretrieved = \"2026-11-01\"\n");
 }
 
 TEST_CASE("edits that would make a manifest invalid are refused", "[core][manifest_edit]") {
@@ -129,7 +132,8 @@ TEST_CASE("edits that would make a manifest invalid are refused", "[core][manife
         appendPart(kFrame, kFile, dup);
         FAIL("no error");
     } catch (const telar::ManifestError& e) {
-        CHECK(std::string(e.what()) == "frame/module.toml:20:6: part[3].id: duplicate part id 'm8' (first defined at line 13)");
+        CHECK(std::string(e.what()) ==
+              "frame/module.toml:20:6: part[3].id: duplicate part id 'm8' (first defined at line 13)");
     }
     Part bad;
     bad.id = "x";
@@ -141,7 +145,8 @@ TEST_CASE("edits that would make a manifest invalid are refused", "[core][manife
     CHECK_THROWS_AS(setField(kFrame, kFile, "part[nope]", "quantity", std::int64_t{1}), telar::UsageError);
     CHECK_THROWS_AS(setField(kFrame, kFile, "upstream", "url", std::string("x")), telar::UsageError);
     // a [part.origin] needs a licence: setting its source alone is refused
-    CHECK_THROWS_AS(setField(kFrame, kFile, "part[m8].origin", "source", std::string("s")), telar::ManifestError);
+    CHECK_THROWS_AS(setField(kFrame, kFile, "part[m8].origin", "source", std::string("s")),
+                    telar::ManifestError);
 }
 
 TEST_CASE("a manifest that already has errors is never rewritten", "[core][manifest_edit]") {
@@ -150,15 +155,18 @@ TEST_CASE("a manifest that already has errors is never rewritten", "[core][manif
         setField(broken, kFile, "module", "version", std::string("1.3.0"));
         FAIL("no error");
     } catch (const telar::ManifestError& e) {
-        CHECK(std::string(e.what()) == "frame/module.toml:17:12: part[2].quantity: must be a positive integer, got 0");
+        CHECK(std::string(e.what()) ==
+              "frame/module.toml:17:12: part[2].quantity: must be a positive integer, got 0");
     }
     CHECK_THROWS_AS(appendUse("[module\nname = 1", kFile, Use{"a", 1, {}}), telar::ManifestError);
 }
 
 TEST_CASE("telar.toml edits: products and a new [upstream]", "[core][manifest_edit]") {
-    const std::string text = "# Open Press\n[project]\nname = \"Open Press\"\nproducts = [\"press\"]  # what fabs build\n";
+    const std::string text =
+        "# Open Press\n[project]\nname = \"Open Press\"\nproducts = [\"press\"]  # what fabs build\n";
     CHECK(setField(text, "telar.toml", "project", "products", std::vector<std::string>{"press", "tools"}) ==
-          "# Open Press\n[project]\nname = \"Open Press\"\nproducts = [\"press\", \"tools\"]  # what fabs build\n");
+          "# Open Press\n[project]\nname = \"Open Press\"\nproducts = [\"press\", \"tools\"]  # what fabs "
+          "build\n");
     const std::string commit(40, 'a');
     CHECK(setFields(text, "telar.toml", "upstream",
                     {{"url", std::string("https://example.org/p.git")}, {"commit", commit}}) ==
@@ -184,7 +192,8 @@ TEST_CASE("new manifests are created complete and valid", "[core][manifest_edit]
     m.uses.push_back({"fasteners", 4, {}});
     createModuleManifest(dir.path(), m);
     CHECK(telar::test::readFile(dir / "axes/x/module.toml") ==
-          "# Telar module manifest: see docs/manifest-format.md\n[module]\nname = \"X axis\"\nversion = \"0.1.0\"\n"
+          "# Telar module manifest: see docs/manifest-format.md\n[module]\nname = \"X axis\"\nversion = "
+          "\"0.1.0\"\n"
           "\n[[use]]\nmodule = \"fasteners\"\nquantity = 4\n");
     CHECK_THROWS_AS(createModuleManifest(dir.path(), m), telar::UsageError);
 
@@ -211,7 +220,8 @@ TEST_CASE("writeFileAtomically replaces a file and keeps its permissions", "[cor
     REQUIRE(::stat(target.c_str(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0640);
     std::size_t entries = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++entries;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path()))
+        ++entries;
     CHECK(entries == 1); // no temporary file left behind
 }
 
@@ -219,7 +229,8 @@ TEST_CASE("a failed atomic write leaves the original untouched", "[core][manifes
     telar::test::TempDir dir;
     auto countEntries = [&](const fs::path& p) {
         std::size_t n = 0;
-        for ([[maybe_unused]] const auto& e : fs::directory_iterator(p)) ++n;
+        for ([[maybe_unused]] const auto& e : fs::directory_iterator(p))
+            ++n;
         return n;
     };
 

@@ -30,7 +30,8 @@ TEST_CASE("unsafe paths are refused with their reason", "[core][paths]") {
     CHECK(describePathProblem(PathProblem::EscapesRoot) == "escapes the repository");
 }
 
-TEST_CASE("symbolic links resolve inside the repository and are refused when they leave it", "[core][paths]") {
+TEST_CASE("symbolic links resolve inside the repository and are refused when they leave it",
+          "[core][paths]") {
     MemoryTree tree;
     tree.file("common/cad/plate.step", "solid")
         .symlink("frame/cad", "../common/cad")

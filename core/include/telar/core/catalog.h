@@ -33,11 +33,11 @@ struct Material {
 // How a part is made; estimator says which cost/time model the BOM applies:
 // print, cut, machine, purchased or labour.
 struct Process {
-    std::string id;                       // "laser-cut"
-    std::string name;                     // "Laser cutting"
-    std::string estimator;                // print | cut | machine | purchased | labour
-    std::vector<std::string> accepts;     // material kinds; "*" takes any
-    double hourlyRate = 0;                // default machine or labour rate, USD per hour
+    std::string id;                           // "laser-cut"
+    std::string name;                         // "Laser cutting"
+    std::string estimator;                    // print | cut | machine | purchased | labour
+    std::vector<std::string> accepts;         // material kinds; "*" takes any
+    double hourlyRate = 0;                    // default machine or labour rate, USD per hour
     std::map<std::string, double> parameters; // estimator defaults, e.g. infill = 0.2, kerf_mm = 0.2
 
     // A parameter, or fallback when it is absent.

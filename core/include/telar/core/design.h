@@ -59,9 +59,9 @@ private:
 
 // A design as read from one tree. Plain data: copyable, owns everything it holds.
 struct Design {
-    std::string treeName;      // Tree::describe() of what was read
-    std::string commitId;      // Tree::commitId(); empty for the working tree
-    bool hasProject = false;   // telar.toml was found and parsed (possibly with errors)
+    std::string treeName;    // Tree::describe() of what was read
+    std::string commitId;    // Tree::commitId(); empty for the working tree
+    bool hasProject = false; // telar.toml was found and parsed (possibly with errors)
     ProjectManifest project;
     std::map<std::string, ModuleManifest> modules; // by module id
     ModuleGraph graph;

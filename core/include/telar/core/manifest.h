@@ -42,10 +42,10 @@ enum class Severity { Error, Warning };
 // One finding about a manifest or a design. hint says what to do about it.
 struct Diagnostic {
     Severity severity = Severity::Error;
-    std::string file;   // repository-relative path of the manifest ("frame/module.toml")
-    int line = 0;       // 1-based; 0 when unknown
-    int column = 0;     // 1-based; 0 when unknown
-    std::string field;  // dotted field path; empty for file-level problems (syntax errors)
+    std::string file;  // repository-relative path of the manifest ("frame/module.toml")
+    int line = 0;      // 1-based; 0 when unknown
+    int column = 0;    // 1-based; 0 when unknown
+    std::string field; // dotted field path; empty for file-level problems (syntax errors)
     std::string message;
     std::string hint;
 
@@ -79,12 +79,12 @@ struct Reciprocity {
 
 // A licence the project declares itself ([[license]]), usable as `LicenseRef-…` in expressions.
 struct DeclaredLicense {
-    std::string id;                // must start with "LicenseRef-"
+    std::string id; // must start with "LicenseRef-"
     std::string name;
     bool attribution = true;
-    std::string shareAlike = "none";   // none | file | design
+    std::string shareAlike = "none"; // none | file | design
     bool sourceDisclosure = false;
-    std::string commercial = "free";   // free | reciprocity | forbidden
+    std::string commercial = "free"; // free | reciprocity | forbidden
     bool derivatives = true;
     bool oshwaCompatible = false;
     std::string summary;
@@ -95,7 +95,7 @@ struct DeclaredLicense {
 struct ProjectManifest {
     std::string name;
     std::string description;
-    std::string license;  // default SPDX expression for modules that name none
+    std::string license; // default SPDX expression for modules that name none
     std::string licensor;
     std::vector<std::string> products; // module ids a fab builds
     std::vector<SourcePos> productPos; // position of each products entry
@@ -123,10 +123,10 @@ struct Origin {
 
 // One part of a module ([[part]]).
 struct Part {
-    std::string id;   // unique in the module: [a-z0-9][a-z0-9._-]*
+    std::string id; // unique in the module: [a-z0-9][a-z0-9._-]*
     std::string name;
-    std::string file; // as written: relative to the module folder
-    std::string filePath; // repository-relative, normalised; empty when no file or unsafe
+    std::string file;         // as written: relative to the module folder
+    std::string filePath;     // repository-relative, normalised; empty when no file or unsafe
     std::string resolvedPath; // filePath after symbolic links (set by loadDesign)
     std::string material;
     std::string process;
@@ -208,11 +208,9 @@ bool isValidId(std::string_view id);
 bool isValidModuleId(std::string_view id);
 // Checks a licence expression; nullopt when valid, else a one-line reason. A `LicenseRef-…`
 // not in extraIds and not in the catalogue is reported as undeclared.
-std::optional<std::string> checkLicense(std::string_view expr,
-                                        const std::vector<std::string>& extraIds);
+std::optional<std::string> checkLicense(std::string_view expr, const std::vector<std::string>& extraIds);
 // Candidates close to word by edit distance (typos), best first, at most max of them.
-std::vector<std::string> closestMatches(std::string_view word,
-                                        const std::vector<std::string>& candidates,
+std::vector<std::string> closestMatches(std::string_view word, const std::vector<std::string>& candidates,
                                         std::size_t max = 1);
 // " (did you mean 'x'?)" for the closest candidate, or "" when none is close.
 std::string didYouMean(std::string_view word, const std::vector<std::string>& candidates);

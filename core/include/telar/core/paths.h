@@ -16,15 +16,15 @@ namespace telar::core {
 // What is wrong with a path (None when it is fine).
 enum class PathProblem {
     None,
-    Empty,           // "" (or only "." components)
-    Absolute,        // starts with '/' (or a drive letter such as "C:")
-    Backslash,       // contains '\' (Windows separator; ambiguous on POSIX)
-    NulByte,         // contains a NUL character
-    EscapesRoot,     // ".." climbs above the repository root
-    SymlinkEscapes,  // a symbolic link on the way points outside the repository
-    SymlinkLoop,     // more than kMaxSymlinkHops symbolic links followed
-    Missing,         // nothing at that path in the tree
-    NotAFile,        // exists but is a folder or a submodule where a file is needed
+    Empty,          // "" (or only "." components)
+    Absolute,       // starts with '/' (or a drive letter such as "C:")
+    Backslash,      // contains '\' (Windows separator; ambiguous on POSIX)
+    NulByte,        // contains a NUL character
+    EscapesRoot,    // ".." climbs above the repository root
+    SymlinkEscapes, // a symbolic link on the way points outside the repository
+    SymlinkLoop,    // more than kMaxSymlinkHops symbolic links followed
+    Missing,        // nothing at that path in the tree
+    NotAFile,       // exists but is a folder or a submodule where a file is needed
 };
 
 // The most symbolic links followed while resolving one path.
