@@ -7,6 +7,9 @@ find_package(nlohmann_json 3 REQUIRED)
 find_package(CLI11 CONFIG REQUIRED)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(TOMLPLUSPLUS REQUIRED IMPORTED_TARGET tomlplusplus)
+# fabrication packages: zip archives and XLSX workbooks
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 
 # OpenCASCADE: link the toolkits we use directly. Debian's OpenCASCADEConfig pulls in every
 # module (including Draw) and TBB; naming the toolkits keeps the link small and the configure fast.

@@ -84,5 +84,12 @@ void addDesignCommands(CLI::App& app, Context& ctx);
 void addBomCommands(CLI::App& app, Context& ctx);
 void addInspectCommands(CLI::App& app, Context& ctx);
 void addLicenseCommands(CLI::App& app, Context& ctx);
+// diff, merge, resolve and `bom diff` (cmd_merge.cpp; after addBomCommands)
+void addMergeCommands(CLI::App&, Context&);
+// release, build, get, okh (cmd_release.cpp)
+void addReleaseCommands(CLI::App&, Context&);
+void addRemoteCommands(CLI::App& app, Context& ctx);
+// provenance, lineage, credits, notice (cmd_provenance.cpp)
+void addProvenanceCommands(CLI::App&, Context&);
 
 } // namespace telar::cli

@@ -4,12 +4,15 @@
 #include "cli_context.h"
 
 #include "telar/core/bom.h"
+#include "telar/core/bom_html.h"
 #include "telar/core/bom_output.h"
+#include "telar/core/cyclonedx.h"
 #include "telar/core/catalog.h"
 #include "telar/core/design.h"
 #include "telar/core/fab_profile.h"
 #include "telar/core/geometry_cache.h"
 #include "telar/core/manifest_edit.h"
+#include "telar/core/xlsx.h"
 #include "telar/error.h"
 
 #include <CLI/CLI.hpp>
@@ -26,7 +29,7 @@ struct BomArgs {
     std::string fab;
     bool flat = false;
     bool tree = false;
-    std::string format; // table | csv | json; default table (json with --json)
+    std::string format; // table | csv | json | xlsx | html | cyclonedx; default table (json with --json)
     std::string output;
 };
 
@@ -50,6 +53,9 @@ void runBom(Context& ctx, const BomArgs& a) {
     std::string text;
     if (format == "json") text = core::formatBomJson(bom);
     else if (format == "csv") text = core::formatBomCsv(bom, view);
+    else if (format == "xlsx") text = core::formatBomXlsx(bom);
+    else if (format == "html") text = core::formatBomHtml(bom, core::bomThumbnails(bom, *tree, cache));
+    else if (format == "cyclonedx") text = core::formatBomCycloneDx(bom, design);
     else text = core::formatBomTable(bom, view);
 
     if (!a.output.empty()) {
@@ -80,10 +86,13 @@ void addBomCommands(CLI::App& app, Context& ctx) {
     cmd->add_option("--fab", a.fab, "Fab profile (fab.toml): make/buy and prices for that fab")->check(CLI::ExistingFile);
     cmd->add_flag("--flat", a.flat, "One line per unique part with summed quantities (default)");
     cmd->add_flag("--tree", a.tree, "Modules with their parts and sub-modules");
-    cmd->add_option("--format", a.format, "Output format: table, csv or json (default table; json with --json)")
-        ->check(CLI::IsMember({"table", "csv", "json"}));
+    cmd->add_option("--format", a.format,
+                    "Output format: table, csv, json, xlsx, html or cyclonedx (default table; json with --json)")
+        ->check(CLI::IsMember({"table", "csv", "json", "xlsx", "html", "cyclonedx"}));
     cmd->add_option("-o,--output", a.output, "Write to this file (atomically) instead of stdout");
-    cmd->callback([&ctx] { runBom(ctx, a); });
+    cmd->callback([&ctx, cmd] {
+        if (cmd->get_subcommands().empty()) runBom(ctx, a); // not for `bom diff` (cmd_merge.cpp)
+    });
 }
 
 } // namespace telar::cli

@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
     addBomCommands(app, ctx);
     addInspectCommands(app, ctx);
     addLicenseCommands(app, ctx);
+    addMergeCommands(app, ctx);
+    addReleaseCommands(app, ctx);
+    addRemoteCommands(app, ctx);
+    addProvenanceCommands(app, ctx);
 
     try {
         app.parse(argc, argv);

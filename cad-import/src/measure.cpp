@@ -133,7 +133,13 @@ ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& opti
     GProp_GProps surface;
     BRepGProp::SurfaceProperties(shape, surface);
     m.area = surface.Mass();
-    const double signedVolume = volume.Mass();
+    double signedVolume = volume.Mass();
+    // Broken geometry can integrate to NaN; report it as unmeasurable rather than poison totals.
+    const bool finite = std::isfinite(m.area) && std::isfinite(signedVolume);
+    if (!finite) {
+        m.area = 0.0;
+        signedVolume = 0.0;
+    }
     m.inverted = signedVolume < 0.0;
     m.volume = std::abs(signedVolume);
     const GProp_GProps& basis = m.volume > 0.0 ? volume : surface;
@@ -144,11 +150,17 @@ ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& opti
     principal.Moments(i1, i2, i3);
     m.moments = {std::abs(i1), std::abs(i2), std::abs(i3)};
     std::sort(m.moments.begin(), m.moments.end());
+    const bool principalFinite = finite && std::isfinite(c.X()) && std::isfinite(c.Y()) && std::isfinite(c.Z()) &&
+                                 std::isfinite(m.moments[0]) && std::isfinite(m.moments[2]);
+    if (!principalFinite) {
+        m.centroid = {};
+        m.moments = {};
+    }
 
     m.bbox = enclosingBox(shape, &m.boxGap);
     const Vec3 s = m.bbox.size();
     std::array<double, 3> dims = {s.x, s.y, s.z};
-    if (options.orientedBox && !m.bbox.isEmpty()) {
+    if (options.orientedBox && !m.bbox.isEmpty() && principalFinite) {
         dims = stockExtents(shape, gp_Trsf());
         // Stock size along the principal axes of inertia; keep the AABB when it is smaller
         // (symmetric parts have arbitrary principal axes).
@@ -166,7 +178,7 @@ ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& opti
     std::sort(dims.begin(), dims.end(), std::greater<>());
     m.orientedSize = {dims[0], dims[1], dims[2]};
 
-    m.valid = options.checkValidity ? BRepCheck_Analyzer(shape, Standard_True).IsValid() == Standard_True : true;
+    m.valid = principalFinite && (options.checkValidity ? BRepCheck_Analyzer(shape, Standard_True).IsValid() == Standard_True : true);
     return m;
 }
 

@@ -4,6 +4,7 @@
 // (git_commit_author, git_tree_entry_byindex, …) are never wrapped. git_buf and git_strarray get
 // scope guards. One GitSession pairs git_libgit2_init with git_libgit2_shutdown.
 
+#include "telar/core/git.h"
 #include "telar/error.h"
 
 #include <git2.h>
@@ -92,6 +93,13 @@ struct GitRepositoryHandle {
     GitSession session; // declared first: destroyed last
     GitRepositoryPtr repo;
     std::recursive_mutex mutex;
+};
+
+// For core's own git code in other files (remotes, merge, history): the handle of a Repository
+// and a way to wrap a handle into one. Lock handle.mutex around every libgit2 call.
+struct RepositoryAccess {
+    static const std::shared_ptr<GitRepositoryHandle>& handle(const Repository& repo) { return repo.m_handle; }
+    static Repository wrap(std::shared_ptr<GitRepositoryHandle> handle) { return Repository(std::move(handle)); }
 };
 
 } // namespace detail

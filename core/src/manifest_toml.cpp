@@ -137,15 +137,22 @@ std::optional<std::pair<SourcePos, std::string>> findUnsafeSyntax(std::string_vi
             if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80) ++col;
         return col;
     };
+    std::size_t badEscape = std::string_view::npos;
+    SourcePos badEscapePos;
     auto skipString = [&](std::size_t i, std::string_view close, bool escapes, bool multiline) {
         for (; i < s.size(); ++i) {
             if (escapes && s[i] == '\\') {
                 ++i;
+                if (i < s.size() && static_cast<unsigned char>(s[i]) >= 0x80 &&
+                    badEscape == std::string_view::npos) {
+                    badEscape = i; // toml++ 3.3 tests it as whitespace and reaches an "unreachable" branch
+                    badEscapePos = SourcePos{line, column(i)};
+                }
                 if (i < s.size() && s[i] == '\n') ++line, lineStart = i + 1;
                 continue;
             }
             if (s[i] == '\n') {
-                if (!multiline) return i; // unterminated: toml++ reports it
+                if (!multiline) return i - 1; // unterminated: toml++ reports it; the caller sees the newline
                 ++line;
                 lineStart = i + 1;
             }
@@ -156,6 +163,7 @@ std::optional<std::pair<SourcePos, std::string>> findUnsafeSyntax(std::string_vi
     const std::size_t start = s.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; // a UTF-8 byte order mark
     lineStart = start;
     for (std::size_t i = start; i < s.size(); ++i) {
+        if (badEscape != std::string_view::npos) break;
         const char c = s[i];
         if (c == '\n') {
             ++line;
@@ -168,16 +176,28 @@ std::optional<std::pair<SourcePos, std::string>> findUnsafeSyntax(std::string_vi
         const bool wasLineStart = atLineStart;
         atLineStart = false;
         if (c == '#') {
-            while (i + 1 < s.size() && s[i + 1] != '\n') ++i;
+            while (i + 1 < s.size() && s[i + 1] != '\n')
+                ++i;
         } else if (c == '"') { // keys are never multi-line strings
-            i = inValue && s.substr(i, 3) == "\"\"\"" ? skipString(i + 3, "\"\"\"", true, true) : skipString(i + 1, "\"", true, false);
+            i = inValue && s.substr(i, 3) == "\"\"\"" ? skipString(i + 3, "\"\"\"", true, true)
+                                                      : skipString(i + 1, "\"", true, false);
         } else if (c == '\'') {
             i = inValue && s.substr(i, 3) == "\'\'\'" ? skipString(i + 3, "\'\'\'", false, true)
-                                           : skipString(i + 1, "'", false, false);
+                                                      : skipString(i + 1, "'", false, false);
         } else if (inValue && std::string_view(" \t\r,[]{}=").find(c) == std::string_view::npos) {
             // A bare value (number, boolean, date): toml++ reads it up to a terminator, testing
             // every character on the way, quotes included.
-            for (; i < s.size() && std::string_view(" \t\r\n,]}#").find(s[i]) == std::string_view::npos; ++i) {
+            auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+            const bool date = digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) && i + 10 < s.size() &&
+                              s[i + 4] == '-' && digit(i + 5) && digit(i + 6) && s[i + 7] == '-' && digit(i + 8) &&
+                              digit(i + 9);
+            if (date && (s[i + 10] == 'T' || s[i + 10] == 't' || s[i + 10] == ' ') &&
+                (s[i + 10] != ' ' || digit(i + 11)) && !(digit(i + 11) && digit(i + 12) && i + 13 < s.size() &&
+                                                         s[i + 13] == ':' && digit(i + 14) && digit(i + 15)))
+                return std::make_pair(SourcePos{line, column(i + 11)},
+                                      std::string("invalid TOML in date-time: expected a time hh:mm:ss"));
+            for (; i < s.size() && std::string_view(" \t\r\n,]}#").find(s[i]) == std::string_view::npos;
+                 ++i) {
                 if (static_cast<unsigned char>(s[i]) >= 0x80)
                     return std::make_pair(SourcePos{line, column(i)},
                                           std::string("invalid TOML: non-ASCII character outside a string"));
@@ -192,10 +212,11 @@ std::optional<std::pair<SourcePos, std::string>> findUnsafeSyntax(std::string_vi
             open += c;
         } else if (inValue && (c == ']' || c == '}')) {
             if (!open.empty() && open.back() == (c == ']' ? '{' : '[')) { // toml++ 3.3 asserts on "[1, }"
-                return std::make_pair(SourcePos{line, column(i)},
-                                      open.back() == '['
-                                          ? std::string("invalid TOML in array: expected a value, ',' or ']', saw '}'")
-                                          : std::string("invalid TOML in inline table: expected a key, ',' or '}', saw ']'"));
+                return std::make_pair(
+                    SourcePos{line, column(i)},
+                    open.back() == '['
+                        ? std::string("invalid TOML in array: expected a value, ',' or ']', saw '}'")
+                        : std::string("invalid TOML in inline table: expected a key, ',' or '}', saw ']'"));
             }
             if (!open.empty()) open.pop_back();
         } else if (c == '=' && open.empty()) {
@@ -203,18 +224,22 @@ std::optional<std::pair<SourcePos, std::string>> findUnsafeSyntax(std::string_vi
         } else if (c == '[' && wasLineStart && !inValue) {
             std::size_t j = i + 1;
             if (j < s.size() && s[j] == '[') ++j;
-            while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+            while (j < s.size() && (s[j] == ' ' || s[j] == '\t'))
+                ++j;
             if (j >= s.size()) return std::nullopt;
             const char k = s[j];
             if (isBareKeyChar(k) || k == '"' || k == '\'' || k == ']') continue;
-            std::string saw = k == '\n' || k == '\r' ? "the end of the line"
-                              : (static_cast<unsigned char>(k) >= 0x21 && static_cast<unsigned char>(k) < 0x7f)
-                                  ? "'" + std::string(1, k) + "'"
-                                  : "an invalid character";
+            std::string saw =
+                k == '\n' || k == '\r' ? "the end of the line"
+                : (static_cast<unsigned char>(k) >= 0x21 && static_cast<unsigned char>(k) < 0x7f)
+                    ? "'" + std::string(1, k) + "'"
+                    : "an invalid character";
             return std::make_pair(SourcePos{line, column(j)},
                                   "invalid TOML in table header: expected a key name, saw " + saw);
         }
     }
+    if (badEscape != std::string_view::npos)
+        return std::make_pair(badEscapePos, std::string("invalid TOML in string: invalid escape sequence"));
     return std::nullopt;
 }
 

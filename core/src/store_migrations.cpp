@@ -71,6 +71,57 @@ CREATE TRIGGER modules_fts_update AFTER UPDATE ON modules BEGIN
   VALUES (new.id, new.module, new.name, new.description, new.license);
 END;
 )sql"},
+        {2, "history index: commits, parents, co-authors, changed paths (docs/provenance.md)",
+         R"sql(
+CREATE TABLE history_commits (
+  id               INTEGER PRIMARY KEY,
+  oid              TEXT    NOT NULL UNIQUE,
+  generation       INTEGER NOT NULL,
+  summary          TEXT    NOT NULL,
+  author_name      TEXT    NOT NULL,
+  author_email     TEXT    NOT NULL,
+  author_time      INTEGER NOT NULL,
+  author_offset    INTEGER NOT NULL,
+  committer_name   TEXT    NOT NULL,
+  committer_email  TEXT    NOT NULL,
+  committer_time   INTEGER NOT NULL,
+  committer_offset INTEGER NOT NULL,
+  parents          TEXT    NOT NULL,
+  unreadable       TEXT    NOT NULL
+);
+
+CREATE TABLE history_parents (
+  commit_id INTEGER NOT NULL REFERENCES history_commits(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  parent_id INTEGER NOT NULL REFERENCES history_commits(id) ON DELETE CASCADE,
+  PRIMARY KEY (commit_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE history_coauthors (
+  commit_id INTEGER NOT NULL REFERENCES history_commits(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  name      TEXT    NOT NULL,
+  email     TEXT    NOT NULL,
+  PRIMARY KEY (commit_id, position)
+) WITHOUT ROWID;
+
+CREATE TABLE history_changes (
+  commit_id INTEGER NOT NULL REFERENCES history_commits(id) ON DELETE CASCADE,
+  position  INTEGER NOT NULL,
+  status    TEXT    NOT NULL,
+  path      TEXT    NOT NULL,
+  old_path  TEXT,
+  old_blob  TEXT    NOT NULL,
+  new_blob  TEXT    NOT NULL,
+  old_size  INTEGER NOT NULL,
+  new_size  INTEGER NOT NULL,
+  own       INTEGER NOT NULL,
+  PRIMARY KEY (commit_id, position)
+) WITHOUT ROWID;
+
+CREATE INDEX history_changes_path ON history_changes (path);
+CREATE INDEX history_changes_renamed ON history_changes (old_path) WHERE old_path IS NOT NULL;
+)sql"},
     };
     return migrations;
 }

@@ -75,13 +75,16 @@ TEST_CASE("real STL files: cube, bottle, Voron parts with upper-case extensions"
     CHECK(hasWarningContaining(bottle, "not watertight (3428 open"));
 
     for (const char* file : {"Voron-0/STLs/[a]_Idler_Cam_Lock_x2.STL", "Voron-0/STLs/Electronics/PSU_Cover_x1.STL",
-                             "Voron-0/STLs/[a]_Railstops_x5.stl", "Voron-0/STLs/Tophat/TH_Side_Clip_x4.stl"}) {
+                             "Voron-0/STLs/[a]_Railstops_x5.stl", "Voron-0/STLs/Tophat/TH_Side_Clip_x4.stl",
+                             "Voron-0/STLs/[a]_9mm_Spacer_x6.stl", "Voron-0/STLs/Panel_Mounting/Middle_Clip_x9.stl"}) {
         INFO(file);
         const AnalysisResult r = analyzeFile(root / file);
         CHECK((r.format == Format::StlBinary || r.format == Format::StlAscii));
         CHECK(r.parts.size() == 1);
         CHECK(r.parts[0].volume > 100.0);
         CHECK(r.parts[0].quantity == 1); // the _xN suffix is the BOM layer's business
+        CHECK(r.parts[0].closed);
+        CHECK(r.warnings.empty());
     }
     // The mirrored clip is a separately exported mesh of the mirrored part: close, not equal.
     const AnalysisResult clip = analyzeFile(root / "Voron-0/STLs/Tophat/TH_Side_Clip_x4.stl");

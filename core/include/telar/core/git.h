@@ -23,6 +23,7 @@ namespace telar::core {
 
 namespace detail {
 struct GitRepositoryHandle; // private: core/src/git_handles.h
+struct RepositoryAccess;    // private: lets core's own git code reach the handle
 }
 
 // Who made a commit or a tag, and when. time is unix seconds (0 = now); offsetMinutes is the
@@ -146,6 +147,7 @@ public:
     void checkoutBranch(const std::string& name);
 
 private:
+    friend struct detail::RepositoryAccess;
     explicit Repository(std::shared_ptr<detail::GitRepositoryHandle> handle);
     // Shared with the trees handed out; never null except after a move.
     std::shared_ptr<detail::GitRepositoryHandle> m_handle;
