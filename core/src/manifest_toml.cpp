@@ -189,11 +189,12 @@ std::optional<std::pair<SourcePos, std::string>> findUnsafeSyntax(std::string_vi
             // every character on the way, quotes included.
             auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
             const bool date = digit(i) && digit(i + 1) && digit(i + 2) && digit(i + 3) && i + 10 < s.size() &&
-                              s[i + 4] == '-' && digit(i + 5) && digit(i + 6) && s[i + 7] == '-' && digit(i + 8) &&
-                              digit(i + 9);
+                              s[i + 4] == '-' && digit(i + 5) && digit(i + 6) && s[i + 7] == '-' &&
+                              digit(i + 8) && digit(i + 9);
             if (date && (s[i + 10] == 'T' || s[i + 10] == 't' || s[i + 10] == ' ') &&
-                (s[i + 10] != ' ' || digit(i + 11)) && !(digit(i + 11) && digit(i + 12) && i + 13 < s.size() &&
-                                                         s[i + 13] == ':' && digit(i + 14) && digit(i + 15)))
+                (s[i + 10] != ' ' || digit(i + 11)) &&
+                !(digit(i + 11) && digit(i + 12) && i + 13 < s.size() && s[i + 13] == ':' && digit(i + 14) &&
+                  digit(i + 15)))
                 return std::make_pair(SourcePos{line, column(i + 11)},
                                       std::string("invalid TOML in date-time: expected a time hh:mm:ss"));
             for (; i < s.size() && std::string_view(" \t\r\n,]}#").find(s[i]) == std::string_view::npos;

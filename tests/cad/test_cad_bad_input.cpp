@@ -67,7 +67,7 @@ TEST_CASE("bad input table", "[cad]") {
     }
 }
 
-TEST_CASE("content decides the format; a wrong extension is only a warning", "[cad]") {
+TEST_CASE("content decides the format, a wrong extension is only a warning", "[cad]") {
     const std::string stl = binaryStl(boxTriangles(2, 2, 2));
     const AnalysisResult r = analyzeBytes(stl, "actually_a_mesh.step");
     CHECK(r.format == Format::StlBinary);

@@ -132,7 +132,7 @@ TEST_CASE("the fork: lineage, inherited commits, origin, credits and notice", "[
                         "  Amara Okafor <amara@openpress.example> (5 commits)\n") != std::string::npos);
 }
 
-TEST_CASE("the index grows by one commit after one commit; ledger and mailmap count", "[cli][provenance]") {
+TEST_CASE("the index grows by one commit after one commit, ledger and mailmap count", "[cli][provenance]") {
     CliFixture f;
     fs::path repo = f / "press";
     REQUIRE(f.program({"git", "clone", "-q", (exampleCommons() / "open-press").string(), repo.string()}).exitCode == 0);

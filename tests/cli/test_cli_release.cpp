@@ -34,7 +34,7 @@ std::string copyPress(const CliFixture& f) {
 
 } // namespace
 
-TEST_CASE("telar release tags HEAD after its gates pass; a failing gate creates nothing", "[cli][release]") {
+TEST_CASE("telar release tags HEAD after its gates pass, a failing gate creates nothing", "[cli][release]") {
     CliFixture f;
     const std::string repo = copyPress(f);
     auto r = f.telar({"--repo", repo, "--store", sharedStore(), "release", "v1.1", "-m", "Open Press 1.1", "--json"});

@@ -103,7 +103,7 @@ TEST_CASE("part add refuses unknown materials, duplicate ids and missing files, 
     CHECK(readFile(f / "design/frame/module.toml") == before);
 }
 
-TEST_CASE("status groups changes by module; commit records them; log filters by module", "[cli]") {
+TEST_CASE("status groups changes by module, commit records them, log filters by module", "[cli]") {
     CliFixture f;
     makeDesign(f);
     auto repo = (f / "design").string();
@@ -161,7 +161,7 @@ TEST_CASE("check --rev reads the design from git objects, not from the working t
     CHECK(unknown.err == "telar: unknown revision 'v9' (try a tag, a branch or a commit id)\n");
 }
 
-TEST_CASE("usage errors exit 2; outside a repository commands say what to do", "[cli]") {
+TEST_CASE("usage errors exit 2, outside a repository commands say what to do", "[cli]") {
     CliFixture f;
     auto none = f.telar({});
     CHECK(none.exitCode == 2);

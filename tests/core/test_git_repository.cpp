@@ -281,7 +281,7 @@ TEST_CASE("log with a path lists exactly the commits that changed it", "[core][g
     CHECK_THROWS_MATCHES(repo.log("nope"), telar::GitError, Catch::Message("unknown revision 'nope'"));
 }
 
-TEST_CASE("revisions resolve to commits; tags are annotated or lightweight", "[core][git]") {
+TEST_CASE("revisions resolve to commits, tags are annotated or lightweight", "[core][git]") {
     TempDir tmp;
     auto repo = Repository::init(tmp.path());
     auto h = buildHistory(repo, tmp.path());
@@ -345,7 +345,7 @@ TEST_CASE("open finds the repository from a subfolder and names a missing one", 
     CHECK(moved.resolve("HEAD"));
 }
 
-TEST_CASE("init with another initial branch; bare repositories", "[core][git]") {
+TEST_CASE("init with another initial branch, bare repositories", "[core][git]") {
     TempDir tmp;
     auto repo = Repository::init(tmp / "r", "trunk");
     CHECK(repo.currentBranch() == "trunk");

@@ -225,7 +225,7 @@ TEST_CASE("merge: removed part and removed field on their side, added field kept
                                          "supplier = \"Steel & Co\"\n");
 }
 
-TEST_CASE("merge: the same field changed both ways is one field conflict; resolve --theirs commits", "[core][merge]") {
+TEST_CASE("merge: the same field changed both ways is one field conflict, resolve --theirs commits", "[core][merge]") {
     Repo r;
     auto [theirs, ours] = r.branches(
         [&] {
@@ -303,7 +303,7 @@ TEST_CASE("merge: a part deleted on one side and changed on the other is a part 
     CHECK(r.read("frame/module.toml") == withoutBolt);
 }
 
-TEST_CASE("merge: a CAD file changed on both sides is a part conflict; --both keeps theirs as a new part", "[core][merge]") {
+TEST_CASE("merge: a CAD file changed on both sides is a part conflict, --both keeps theirs as a new part", "[core][merge]") {
     Repo r;
     auto [theirs, ours] = r.branches([&] { r.write("frame/cad/side-plate.stl", cad("v3 theirs")); },
                                      [&] { r.write("frame/cad/side-plate.stl", cad("v2 ours")); });

@@ -48,7 +48,7 @@ std::string commit(const fs::path& repo, const std::string& message, const std::
 
 } // namespace
 
-TEST_CASE("a fork of a fork keeps the chain; provenance marks inherited commits", "[core][provenance]") {
+TEST_CASE("a fork of a fork keeps the chain and provenance marks inherited commits", "[core][provenance]") {
     TempDir tmp("telar-lineage");
     fs::path a = tmp / "a", b = tmp / "b", c = tmp / "c";
     fs::create_directories(a);
