@@ -27,7 +27,9 @@ namespace {
 
 using Json = nlohmann::json;
 
-Json nullable(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+Json nullable(const std::string& s) {
+    return s.empty() ? Json(nullptr) : Json(s);
+}
 
 // "2026-01-01T10:00:00+01:00" in the person's own time zone.
 std::string isoTime(const core::Signature& s) {
@@ -40,13 +42,17 @@ std::string isoTime(const core::Signature& s) {
     return fmt::format("{}{}{:02}:{:02}", buf, s.offsetMinutes < 0 ? '-' : '+', off / 60, off % 60);
 }
 
-std::string isoDate(const core::Signature& s) { return isoTime(s).substr(0, 10); }
+std::string isoDate(const core::Signature& s) {
+    return isoTime(s).substr(0, 10);
+}
 
 std::string person(const std::string& name, const std::string& email) {
     return email.empty() ? name : name + " <" + email + ">";
 }
 
-std::string historyRev(Context& ctx) { return ctx.globals.rev.empty() ? "HEAD" : ctx.globals.rev; }
+std::string historyRev(Context& ctx) {
+    return ctx.globals.rev.empty() ? "HEAD" : ctx.globals.rev;
+}
 
 // Opens the repository, accepting partial clones (their missing blobs are reported, not fetched).
 core::Repository& openRepository(Context& ctx) {
@@ -75,9 +81,10 @@ Json lineageJson(const std::vector<core::LineageLink>& chain) {
 
 void printLineage(const std::vector<core::LineageLink>& chain, const std::string& indent) {
     for (const auto& l : chain) {
-        std::string where = l.present ? fmt::format("present locally; this revision is {} commit{} ahead, {} behind",
-                                                    *l.ahead, *l.ahead == 1 ? "" : "s", *l.behind)
-                                      : "not present locally (fetch the upstream to compare)";
+        std::string where =
+            l.present ? fmt::format("present locally; this revision is {} commit{} ahead, {} behind",
+                                    *l.ahead, *l.ahead == 1 ? "" : "s", *l.behind)
+                      : "not present locally (fetch the upstream to compare)";
         if (l.present && !l.ahead) where = "present locally";
         std::cout << indent << l.depth << ". " << l.url << " at " << l.commit.substr(0, 7)
                   << (l.forked.empty() ? "" : " (forked " + l.forked + ")") << "\n"
@@ -89,18 +96,22 @@ void printLineage(const std::vector<core::LineageLink>& chain, const std::string
 
 const char* kindWord(core::ProvenanceKind k) {
     switch (k) {
-    case core::ProvenanceKind::Module: return "module";
-    case core::ProvenanceKind::Part: return "part";
-    default: return "path";
+    case core::ProvenanceKind::Module:
+        return "module";
+    case core::ProvenanceKind::Part:
+        return "part";
+    default:
+        return "path";
     }
 }
 
 Json changeJson(const core::FileChange& c) {
-    return {{"status", std::string(1, c.status)},
-            {"path", c.path},
-            {"old_path", nullable(c.oldPath)},
-            {"old_size", c.status == 'A' ? Json(nullptr) : (c.oldSize < 0 ? Json(nullptr) : Json(c.oldSize))},
-            {"new_size", c.status == 'D' ? Json(nullptr) : (c.newSize < 0 ? Json(nullptr) : Json(c.newSize))}};
+    return {
+        {"status", std::string(1, c.status)},
+        {"path", c.path},
+        {"old_path", nullable(c.oldPath)},
+        {"old_size", c.status == 'A' ? Json(nullptr) : (c.oldSize < 0 ? Json(nullptr) : Json(c.oldSize))},
+        {"new_size", c.status == 'D' ? Json(nullptr) : (c.newSize < 0 ? Json(nullptr) : Json(c.newSize))}};
 }
 
 Json commitRef(const core::ProvenanceCommit* c) {
@@ -125,21 +136,26 @@ void runProvenance(Context& ctx, const std::string& what) {
             Json changes = Json::array();
             for (const auto& ch : c.changes)
                 changes.push_back(changeJson(ch));
-            commits.push_back({{"id", c.id},
-                               {"summary", c.summary},
-                               {"author", {{"name", c.author.name}, {"email", c.author.email}, {"time", isoTime(c.author)}}},
-                               {"co_authors", co},
-                               {"merge", c.merge},
-                               {"inherited", c.inherited},
-                               {"changes", changes}});
+            commits.push_back(
+                {{"id", c.id},
+                 {"summary", c.summary},
+                 {"author",
+                  {{"name", c.author.name}, {"email", c.author.email}, {"time", isoTime(c.author)}}},
+                 {"co_authors", co},
+                 {"merge", c.merge},
+                 {"inherited", c.inherited},
+                 {"changes", changes}});
         }
         Json contributors = Json::array();
         for (const auto& c : p.contributors)
-            contributors.push_back(
-                {{"name", c.name}, {"email", c.email}, {"authored", c.authored}, {"co_authored", c.coAuthored}});
+            contributors.push_back({{"name", c.name},
+                                    {"email", c.email},
+                                    {"authored", c.authored},
+                                    {"co_authored", c.coAuthored}});
         Json releases = Json::array();
         for (const auto& r : p.releases)
-            releases.push_back({{"tag", r.tag}, {"commit", r.commit}, {"path", r.path}, {"same_as_rev", r.sameAsRev}});
+            releases.push_back(
+                {{"tag", r.tag}, {"commit", r.commit}, {"path", r.path}, {"same_as_rev", r.sameAsRev}});
         Json origins = Json::array();
         for (const auto& o : p.origins)
             origins.push_back({{"module", o.module},
@@ -176,7 +192,8 @@ void runProvenance(Context& ctx, const std::string& what) {
     }
     for (const auto& n : p.notes)
         ctx.notice("telar: " + n);
-    std::string title = p.query + " (" + kindWord(p.kind) + (p.kind == core::ProvenanceKind::Part ? " of " + p.module : "") + ")";
+    std::string title = p.query + " (" + kindWord(p.kind) +
+                        (p.kind == core::ProvenanceKind::Part ? " of " + p.module : "") + ")";
     std::cout << title << " at " << p.rev << (p.tip.empty() ? "" : " (" + p.tip.substr(0, 7) + ")") << ": "
               << p.commits.size() << " commit" << (p.commits.size() == 1 ? "" : "s") << "\n";
     if (p.names.size() > p.paths.size()) {
@@ -210,17 +227,18 @@ void runProvenance(Context& ctx, const std::string& what) {
     }
     std::cout << "\nReleases containing it:" << (p.releases.empty() ? " none" : "") << "\n";
     for (const auto& r : p.releases)
-        std::cout << "  " << r.tag << " (" << r.commit.substr(0, 7) << ") as " << (r.path.empty() ? "." : r.path)
+        std::cout << "  " << r.tag << " (" << r.commit.substr(0, 7) << ") as "
+                  << (r.path.empty() ? "." : r.path)
                   << (r.sameAsRev ? ", same as at " + p.rev : ", differs from " + p.rev) << "\n";
     if (!p.origins.empty()) std::cout << "\nImported geometry:\n";
     for (const auto& o : p.origins) {
         std::cout << "  " << o.module << ":" << o.part << "  " << o.file << "\n";
         std::cout << "    from " << o.source << " by " << o.author << " (" << o.license << ", retrieved "
                   << o.retrieved << ")\n";
-        std::string state = !o.unreadable.empty()          ? "unknown: " + o.unreadable
-                            : !o.modified                  ? "unknown: no sha256 recorded"
-                            : *o.modified                  ? "modified since it was imported"
-                                                           : "still the imported original (sha256 matches)";
+        std::string state = !o.unreadable.empty() ? "unknown: " + o.unreadable
+                            : !o.modified         ? "unknown: no sha256 recorded"
+                            : *o.modified         ? "modified since it was imported"
+                                                  : "still the imported original (sha256 matches)";
         std::cout << "    " << state << "\n";
     }
     if (!p.upstream.empty()) {
@@ -246,7 +264,10 @@ void runLineage(Context& ctx) {
     std::string tip = repo.resolve(historyRev(ctx)).value_or("");
     auto chain = core::lineageOf(repo, project, tip);
     if (ctx.globals.json) {
-        printJson({{"tree", tree->describe()}, {"commit", nullable(tip)}, {"fork", !chain.empty()}, {"chain", lineageJson(chain)}});
+        printJson({{"tree", tree->describe()},
+                   {"commit", nullable(tip)},
+                   {"fork", !chain.empty()},
+                   {"chain", lineageJson(chain)}});
         return;
     }
     if (chain.empty()) {
@@ -273,15 +294,18 @@ std::string csvField(const std::string& s) {
     return out + "\"";
 }
 
-core::CreditsReport creditsFor(Context& ctx, const core::Tree& tree, const std::optional<core::Design>& design,
-                               const std::string& module, const std::string& policyFile) {
-    core::CreditPolicy policy = policyFile.empty() ? core::defaultCreditPolicy() : core::loadCreditPolicy(policyFile);
+core::CreditsReport creditsFor(Context& ctx, const core::Tree& tree,
+                               const std::optional<core::Design>& design, const std::string& module,
+                               const std::string& policyFile) {
+    core::CreditPolicy policy =
+        policyFile.empty() ? core::defaultCreditPolicy() : core::loadCreditPolicy(policyFile);
     core::CreditsOptions options;
     options.rev = historyRev(ctx);
     options.module = module;
     Progress progress = ctx.progress();
     options.progress = &progress;
-    return core::computeCredits(ctx.repository(), ctx.store(), tree, design ? &*design : nullptr, policy, options);
+    return core::computeCredits(ctx.repository(), ctx.store(), tree, design ? &*design : nullptr, policy,
+                                options);
 }
 
 Json scopeJson(const core::ScopeCredits& s) {
@@ -332,20 +356,23 @@ void runCredits(Context& ctx, const CreditsArgs& args) {
                      "ledger_points,points,share_percent\n";
         for (const auto* s : all)
             for (const auto& l : s->lines)
-                std::cout << fmt::format("{},{},{},{},{},{},{},{},{:.2f},{:.2f},{:.2f},{:.2f}\n", csvField(s->scope),
-                                         s->product ? "product" : "module", csvField(l.name), csvField(l.email),
-                                         l.commits, l.cadBytes, l.manifestBytes, l.otherBytes, l.historyPoints,
-                                         l.ledgerPoints, l.points, l.sharePercent());
+                std::cout << fmt::format("{},{},{},{},{},{},{},{},{:.2f},{:.2f},{:.2f},{:.2f}\n",
+                                         csvField(s->scope), s->product ? "product" : "module",
+                                         csvField(l.name), csvField(l.email), l.commits, l.cadBytes,
+                                         l.manifestBytes, l.otherBytes, l.historyPoints, l.ledgerPoints,
+                                         l.points, l.sharePercent());
         return;
     }
     for (const auto* s : all) {
         if (s->lines.empty() && s->scope == "(project)") continue;
-        std::cout << (s->product ? "product " : "") << s->scope << fmt::format(" — {:.2f} points\n", s->points);
+        std::cout << (s->product ? "product " : "") << s->scope
+                  << fmt::format(" — {:.2f} points\n", s->points);
         if (s->lines.empty()) std::cout << "  no contributions\n";
         for (const auto& l : s->lines)
-            std::cout << fmt::format("  {:>6.2f} %  {:<40} {:>3} commit{}  {:>8.2f} history  {:>7.2f} ledger\n",
-                                     l.sharePercent(), person(l.name, l.email), l.commits, l.commits == 1 ? " " : "s",
-                                     l.historyPoints, l.ledgerPoints);
+            std::cout << fmt::format(
+                "  {:>6.2f} %  {:<40} {:>3} commit{}  {:>8.2f} history  {:>7.2f} ledger\n", l.sharePercent(),
+                person(l.name, l.email), l.commits, l.commits == 1 ? " " : "s", l.historyPoints,
+                l.ledgerPoints);
     }
     std::cout << "policy: " << r.policy.file << "\n";
     if (!r.unreadable.empty()) {
@@ -362,7 +389,8 @@ void runNotice(Context& ctx, const std::string& product) {
     auto tree = ctx.tree();
     auto design = readDesignIfAny(ctx, *tree);
     if (!design) throw UsageError("no telar.toml in " + tree->describe() + ": run `telar init` first");
-    std::vector<std::string> products = product.empty() ? core::productsOf(*design) : std::vector<std::string>{product};
+    std::vector<std::string> products =
+        product.empty() ? core::productsOf(*design) : std::vector<std::string>{product};
     std::vector<core::AttributionNotice> notices;
     for (const auto& p : products)
         notices.push_back(core::attributionNotice(*design, *tree, p));
@@ -397,7 +425,9 @@ void runNotice(Context& ctx, const std::string& product) {
                                    {"modified", o.modified ? Json(*o.modified) : Json(nullptr)}});
             Json contributors = Json::array();
             for (const auto& l : contributorsOf(n.product))
-                contributors.push_back({{"name", l.name}, {"email", l.email}, {"commits", l.commits},
+                contributors.push_back({{"name", l.name},
+                                        {"email", l.email},
+                                        {"commits", l.commits},
                                         {"ledger_entries", l.ledgerEntries}});
             out.push_back({{"product", n.product},
                            {"project", n.project},
@@ -418,7 +448,9 @@ void runNotice(Context& ctx, const std::string& product) {
         if (lines.empty()) std::cout << "  none recorded\n";
         for (const auto& l : lines) {
             std::string what = fmt::format("{} commit{}", l.commits, l.commits == 1 ? "" : "s");
-            if (l.ledgerEntries) what += fmt::format(", {} recorded contribution{}", l.ledgerEntries, l.ledgerEntries == 1 ? "" : "s");
+            if (l.ledgerEntries)
+                what += fmt::format(", {} recorded contribution{}", l.ledgerEntries,
+                                    l.ledgerEntries == 1 ? "" : "s");
             std::cout << "  " << person(l.name, l.email) << " (" << what << ")\n";
         }
     }
@@ -431,16 +463,19 @@ void addProvenanceCommands(CLI::App& app, Context& ctx) {
     auto* prov = app.add_subcommand(
         "provenance", "Who changed a module, part or path and when (following renames), the releases that "
                       "contain it, the origin of imported geometry and the fork chain");
-    prov->add_option("WHAT", what, "Module id, MODULE:PART, a part id, or a path (file or folder)")->required();
+    prov->add_option("WHAT", what, "Module id, MODULE:PART, a part id, or a path (file or folder)")
+        ->required();
     prov->callback([&ctx] { runProvenance(ctx, what); });
 
-    auto* lineage = app.add_subcommand("lineage", "The fork chain recorded in telar.toml ([upstream], [[lineage]]) "
-                                                  "and how far this revision is from each ancestor");
+    auto* lineage =
+        app.add_subcommand("lineage", "The fork chain recorded in telar.toml ([upstream], [[lineage]]) "
+                                      "and how far this revision is from each ancestor");
     lineage->callback([&ctx] { runLineage(ctx); });
 
     static CreditsArgs credits;
-    auto* cr = app.add_subcommand("credits", "Each contributor's share per module and per product, from history "
-                                             "and contributions.toml, under a credit policy");
+    auto* cr =
+        app.add_subcommand("credits", "Each contributor's share per module and per product, from history "
+                                      "and contributions.toml, under a credit policy");
     cr->add_option("MODULE", credits.module, "Only this module (default: every module and product)");
     cr->add_option("--policy", credits.policy, "Credit policy file (default: resources/credit-policy.toml)")
         ->check(CLI::ExistingFile);
@@ -449,8 +484,10 @@ void addProvenanceCommands(CLI::App& app, Context& ctx) {
 
     static std::string noticeProduct;
     auto* notice = app.add_subcommand(
-        "notice", "Attribution notice for a product (as `telar license notice`) plus its contributors from history");
-    notice->add_option("PRODUCT", noticeProduct, "Module id of the product (default: the project's products)");
+        "notice",
+        "Attribution notice for a product (as `telar license notice`) plus its contributors from history");
+    notice->add_option("PRODUCT", noticeProduct,
+                       "Module id of the product (default: the project's products)");
     notice->callback([&ctx] { runNotice(ctx, noticeProduct); });
 }
 

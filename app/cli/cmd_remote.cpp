@@ -84,12 +84,25 @@ void requireRemote(core::Repository& repo, const std::string& name) {
 }
 
 // Brings target (a remote-tracking branch) into the current branch: a fast-forward when
-// possible (local changes elsewhere are kept), else a merge through the merge engine. Prints and
+// possible (local changes elsewhere are kept), else a merge through the merge engine. A
+// fast-forward that would change [upstream] or [[lineage]] of telar.toml (they describe this
+// repository, not the one pulled from) is a merge commit instead, which keeps ours. Prints and
 // returns what happened; sets the exit code to 1 when the merge stopped on conflicts or licence
 // findings.
 json integrate(Context& ctx, core::Repository& repo, const std::string& target, const Progress& progress) {
     const std::string branch = currentBranchOrThrow(repo);
-    auto ff = core::fastForward(repo, target, progress);
+    bool keepForkRecord = false;
+    if (auto head = repo.resolve("HEAD")) {
+        auto counts = core::aheadBehind(repo, "HEAD", target);
+        keepForkRecord = counts.ahead == 0 && counts.behind > 0 && core::forkRecordDiffers(repo, "HEAD", target);
+    }
+    core::FastForwardResult ff;
+    if (keepForkRecord) {
+        ff.status = core::FastForwardStatus::Diverged; // the merge below, not a fast-forward
+        ff.oldId = ff.newId = *repo.resolve("HEAD");
+    } else {
+        ff = core::fastForward(repo, target, progress);
+    }
     json j{{"branch", branch},
            {"target", target},
            {"old", ff.oldId.empty() ? json(nullptr) : json(ff.oldId)},
@@ -112,12 +125,16 @@ json integrate(Context& ctx, core::Repository& repo, const std::string& target, 
                       << " to " << target << "\n";
         break;
     case core::FastForwardStatus::Diverged: {
-        // Both sides have commits: the merge engine makes the merge commit, or stops on conflicts.
+        // Both sides have commits (or target would change our fork record): the merge engine
+        // makes the merge commit, or stops on conflicts.
         auto counts = core::aheadBehind(repo, "HEAD", target);
         j["ahead"] = counts.ahead;
         j["behind"] = counts.behind;
+        j["keeps_fork_record"] = keepForkRecord;
         core::Signature who = commitAuthor(repo, "");
-        auto merged = core::mergeRevision(repo, target, who, progress);
+        core::MergeOptions options;
+        options.noFastForward = keepForkRecord;
+        auto merged = core::mergeRevision(repo, target, who, options, progress);
         j["commit"] = merged.commitId.empty() ? json(nullptr) : json(merged.commitId);
         json conflicts = json::array();
         for (const auto& c : merged.conflicts)
@@ -136,6 +153,9 @@ json integrate(Context& ctx, core::Repository& repo, const std::string& target, 
                 std::cout << "Merged " << target << " into " << branch << " (" << counts.ahead << " local, "
                           << counts.behind << " incoming commits): [" << branch << " "
                           << shortId(merged.commitId) << "]\n";
+            if (!ctx.globals.json && keepForkRecord)
+                std::cout << "  a merge, not a fast-forward: " << target
+                          << " has another [upstream]/[[lineage]] in telar.toml; this design keeps its own\n";
         } else if (merged.fastForward || merged.upToDate) {
             j["status"] = merged.fastForward ? "fast-forward" : "up-to-date";
             if (!ctx.globals.json) std::cout << branch << " is up to date with " << target << "\n";

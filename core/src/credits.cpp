@@ -30,16 +30,19 @@ std::string baseName(const std::string& path) {
 
 FileClass classify(const std::string& path, const CreditPolicy& policy) {
     std::string base = baseName(path);
-    if (std::find(policy.ignoredFiles.begin(), policy.ignoredFiles.end(), base) != policy.ignoredFiles.end() ||
+    if (std::find(policy.ignoredFiles.begin(), policy.ignoredFiles.end(), base) !=
+            policy.ignoredFiles.end() ||
         std::find(policy.ignoredFiles.begin(), policy.ignoredFiles.end(), path) != policy.ignoredFiles.end())
         return FileClass::Ignored;
-    if (std::find(policy.manifestFiles.begin(), policy.manifestFiles.end(), base) != policy.manifestFiles.end())
+    if (std::find(policy.manifestFiles.begin(), policy.manifestFiles.end(), base) !=
+        policy.manifestFiles.end())
         return FileClass::Manifest;
     auto dot = base.rfind('.');
     if (dot != std::string::npos) {
         std::string ext = base.substr(dot);
         std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-        if (std::find(policy.cadExtensions.begin(), policy.cadExtensions.end(), ext) != policy.cadExtensions.end())
+        if (std::find(policy.cadExtensions.begin(), policy.cadExtensions.end(), ext) !=
+            policy.cadExtensions.end())
             return FileClass::Cad;
     }
     return FileClass::Other;
@@ -109,8 +112,10 @@ void merge(ScopeTallies& into, const ScopeTallies& from) {
 
 int64_t creditedBytes(const FileChange& change) {
     switch (change.status) {
-    case 'A': return change.newSize < 0 ? 0 : change.newSize;
-    case 'D': return 0;
+    case 'A':
+        return change.newSize < 0 ? 0 : change.newSize;
+    case 'D':
+        return 0;
     default:
         if (change.oldSize < 0 || change.newSize < 0) return 0;
         if (change.oldBlob == change.newBlob) return 0; // pure rename or mode change

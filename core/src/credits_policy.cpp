@@ -18,15 +18,16 @@ namespace {
 
 [[noreturn]] void fail(const std::string& file, const toml::source_region& at, const std::string& field,
                        const std::string& reason) {
-    throw ManifestError(file, static_cast<int>(at.begin.line), static_cast<int>(at.begin.column), field, reason);
+    throw ManifestError(file, static_cast<int>(at.begin.line), static_cast<int>(at.begin.column), field,
+                        reason);
 }
 
 toml::table parse(std::string_view text, const std::string& file) {
     try {
         return toml::parse(text, file);
     } catch (const toml::parse_error& e) {
-        throw ManifestError(file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
-                            "", std::string(e.description()));
+        throw ManifestError(file, static_cast<int>(e.source().begin.line),
+                            static_cast<int>(e.source().begin.column), "", std::string(e.description()));
     }
 }
 
@@ -34,7 +35,8 @@ void allowOnly(const toml::table& t, const std::string& file, const std::string&
                std::initializer_list<std::string_view> keys) {
     for (const auto& [k, v] : t) {
         if (std::find(keys.begin(), keys.end(), k.str()) == keys.end())
-            fail(file, k.source(), prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str()),
+            fail(file, k.source(),
+                 prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str()),
                  "unknown field");
     }
 }
@@ -105,16 +107,20 @@ CreditPolicy parseCreditPolicy(std::string_view text, const std::string& file) {
         if (const auto* n = h->get("cad_extensions")) {
             p.cadExtensions = strings(*n, file, "history.cad_extensions");
             for (auto& e : p.cadExtensions)
-                std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+                std::transform(e.begin(), e.end(), e.begin(),
+                               [](unsigned char c) { return std::tolower(c); });
         }
-        if (const auto* n = h->get("manifest_files")) p.manifestFiles = strings(*n, file, "history.manifest_files");
-        if (const auto* n = h->get("ignored_files")) p.ignoredFiles = strings(*n, file, "history.ignored_files");
+        if (const auto* n = h->get("manifest_files"))
+            p.manifestFiles = strings(*n, file, "history.manifest_files");
+        if (const auto* n = h->get("ignored_files"))
+            p.ignoredFiles = strings(*n, file, "history.ignored_files");
     } else if (root.contains("history")) {
         fail(file, root["history"].node()->source(), "history", "must be a table");
     }
     if (const auto* l = root["ledger"].as_table()) {
         allowOnly(*l, file, "ledger", {"per_hour", "per_value", "max_entry_points"});
-        if (const auto* n = l->get("max_entry_points")) p.maxEntryPoints = number(*n, file, "ledger.max_entry_points");
+        if (const auto* n = l->get("max_entry_points"))
+            p.maxEntryPoints = number(*n, file, "ledger.max_entry_points");
         for (const char* table : {"per_hour", "per_value"}) {
             const auto* t = l->get_as<toml::table>(table);
             if (!t) continue;
@@ -124,8 +130,9 @@ CreditPolicy parseCreditPolicy(std::string_view text, const std::string& file) {
                 std::string field = std::string("ledger.") + table + "." + kind;
                 const auto& kinds = contributionKinds();
                 if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
-                    fail(file, v.source(), field, "unknown contribution kind (one of design, testing, documentation, "
-                                                  "fabrication-feedback, funding, other)");
+                    fail(file, v.source(), field,
+                         "unknown contribution kind (one of design, testing, documentation, "
+                         "fabrication-feedback, funding, other)");
                 target[kind] = number(v, file, field);
             }
         }
@@ -182,8 +189,9 @@ std::vector<Contribution> parseContributions(std::string_view text, const std::s
         const auto& kinds = contributionKinds();
         if (std::find(kinds.begin(), kinds.end(), c.kind) == kinds.end())
             fail(file, t.get("kind")->source(), prefix + ".kind",
-                 "unknown kind '" + c.kind + "' (one of design, testing, documentation, fabrication-feedback, "
-                                             "funding, other)");
+                 "unknown kind '" + c.kind +
+                     "' (one of design, testing, documentation, fabrication-feedback, "
+                     "funding, other)");
         c.who = field("who", true);
         c.email = field("email", false);
         c.module = field("module", false);

@@ -24,8 +24,9 @@ using GitDiffPtr = std::unique_ptr<git_diff, GitDeleter<git_diff, git_diff_free>
 using GitOdbPtr = std::unique_ptr<git_odb, GitDeleter<git_odb, git_odb_free>>;
 
 // The recursive walk over indexed parents, as a CTE named reach(id) starting at ?1 (a row id).
-constexpr const char* kReach = "WITH RECURSIVE reach(id) AS (SELECT ?1 UNION "
-                               "SELECT p.parent_id FROM history_parents p JOIN reach r ON p.commit_id = r.id) ";
+constexpr const char* kReach =
+    "WITH RECURSIVE reach(id) AS (SELECT ?1 UNION "
+    "SELECT p.parent_id FROM history_parents p JOIN reach r ON p.commit_id = r.id) ";
 
 std::string joinLines(const std::vector<std::string>& items, char sep) {
     std::string out;
@@ -65,7 +66,8 @@ std::string summaryOf(const std::string& message) {
         size_t nl = message.find('\n', pos);
         if (nl == std::string::npos) nl = message.size();
         std::string line = message.substr(pos, nl - pos);
-        while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t')) line.pop_back();
+        while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
+            line.pop_back();
         if (line.empty()) {
             if (!out.empty()) break;
         } else {
@@ -79,15 +81,22 @@ std::string summaryOf(const std::string& message) {
 
 char statusLetter(git_delta_t status) {
     switch (status) {
-    case GIT_DELTA_ADDED: return 'A';
-    case GIT_DELTA_DELETED: return 'D';
-    case GIT_DELTA_RENAMED: return 'R';
-    case GIT_DELTA_TYPECHANGE: return 'T';
-    default: return 'M';
+    case GIT_DELTA_ADDED:
+        return 'A';
+    case GIT_DELTA_DELETED:
+        return 'D';
+    case GIT_DELTA_RENAMED:
+        return 'R';
+    case GIT_DELTA_TYPECHANGE:
+        return 'T';
+    default:
+        return 'M';
     }
 }
 
-bool isNotFound(int rc) { return rc == GIT_ENOTFOUND; }
+bool isNotFound(int rc) {
+    return rc == GIT_ENOTFOUND;
+}
 
 // Reads commits from libgit2 into IndexedCommit rows. Caller holds the repository's mutex.
 class CommitReader {
@@ -135,7 +144,8 @@ public:
         gitCheck(git_commit_tree(&treeRaw, commit.get()), "cannot read the tree of " + out.id);
         GitTreePtr tree(treeRaw);
 
-        out.changes = diff(parentTrees.empty() ? nullptr : parentTrees[0].get(), tree.get(), true, out.unreadable);
+        out.changes =
+            diff(parentTrees.empty() ? nullptr : parentTrees[0].get(), tree.get(), true, out.unreadable);
         if (parentTrees.size() > 1) {
             // A change is the merge's own only when the path differs from every parent.
             for (size_t i = 1; i < parentTrees.size(); ++i) {
@@ -151,14 +161,16 @@ public:
             }
         }
         for (auto& c : out.changes) {
-            if (!c.oldBlob.empty()) c.oldSize = blobSize(c.oldBlob, c.oldPath.empty() ? c.path : c.oldPath, out);
+            if (!c.oldBlob.empty())
+                c.oldSize = blobSize(c.oldBlob, c.oldPath.empty() ? c.path : c.oldPath, out);
             if (!c.newBlob.empty()) c.newSize = blobSize(c.newBlob, c.path, out);
         }
         return out;
     }
 
 private:
-    std::vector<FileChange> diff(git_tree* from, git_tree* to, bool renames, std::vector<std::string>& unreadable) {
+    std::vector<FileChange> diff(git_tree* from, git_tree* to, bool renames,
+                                 std::vector<std::string>& unreadable) {
         git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
         opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
         auto make = [&] {
@@ -190,11 +202,14 @@ private:
             bool hasOld = c.status != 'A', hasNew = c.status != 'D';
             c.path = hasNew ? delta->new_file.path : delta->old_file.path;
             if (c.status == 'R') c.oldPath = delta->old_file.path;
-            if (hasOld && delta->old_file.mode != GIT_FILEMODE_COMMIT) c.oldBlob = gitOidString(&delta->old_file.id);
-            if (hasNew && delta->new_file.mode != GIT_FILEMODE_COMMIT) c.newBlob = gitOidString(&delta->new_file.id);
+            if (hasOld && delta->old_file.mode != GIT_FILEMODE_COMMIT)
+                c.oldBlob = gitOidString(&delta->old_file.id);
+            if (hasNew && delta->new_file.mode != GIT_FILEMODE_COMMIT)
+                c.newBlob = gitOidString(&delta->new_file.id);
             out.push_back(std::move(c));
         }
-        std::sort(out.begin(), out.end(), [](const FileChange& a, const FileChange& b) { return a.path < b.path; });
+        std::sort(out.begin(), out.end(),
+                  [](const FileChange& a, const FileChange& b) { return a.path < b.path; });
         return out;
     }
 
@@ -207,7 +222,8 @@ private:
         int rc = git_odb_read_header(&size, &type, m_odb.get(), &oid);
         if (rc < 0) {
             if (!isNotFound(rc)) gitCheck(rc, "cannot read object " + blob);
-            commit.unreadable.push_back("blob " + blob.substr(0, 7) + " of " + path + ": missing from the object database");
+            commit.unreadable.push_back("blob " + blob.substr(0, 7) + " of " + path +
+                                        ": missing from the object database");
             return -1;
         }
         m_sizes.emplace(blob, static_cast<int64_t>(size));
@@ -227,11 +243,13 @@ std::optional<std::pair<int64_t, int64_t>> lookupCommit(sqlite::Database& db, co
 }
 
 // Reads commit rows (metadata and co-authors) for the given row ids.
-std::unordered_map<int64_t, IndexedCommit> loadCommits(sqlite::Database& db, const std::vector<int64_t>& ids) {
+std::unordered_map<int64_t, IndexedCommit> loadCommits(sqlite::Database& db,
+                                                       const std::vector<int64_t>& ids) {
     std::unordered_map<int64_t, IndexedCommit> out;
-    auto st = db.prepare("SELECT oid, generation, summary, author_name, author_email, author_time, author_offset, "
-                         "committer_name, committer_email, committer_time, committer_offset, parents, unreadable "
-                         "FROM history_commits WHERE id = ?1");
+    auto st =
+        db.prepare("SELECT oid, generation, summary, author_name, author_email, author_time, author_offset, "
+                   "committer_name, committer_email, committer_time, committer_offset, parents, unreadable "
+                   "FROM history_commits WHERE id = ?1");
     auto co = db.prepare("SELECT name, email FROM history_coauthors WHERE commit_id = ?1 ORDER BY position");
     for (int64_t id : ids) {
         st.reset();
@@ -241,8 +259,10 @@ std::unordered_map<int64_t, IndexedCommit> loadCommits(sqlite::Database& db, con
         c.id = st.columnText(0);
         c.generation = st.columnInt64(1);
         c.summary = st.columnText(2);
-        c.author = {st.columnText(3), st.columnText(4), st.columnInt64(5), static_cast<int>(st.columnInt64(6))};
-        c.committer = {st.columnText(7), st.columnText(8), st.columnInt64(9), static_cast<int>(st.columnInt64(10))};
+        c.author = {st.columnText(3), st.columnText(4), st.columnInt64(5),
+                    static_cast<int>(st.columnInt64(6))};
+        c.committer = {st.columnText(7), st.columnText(8), st.columnInt64(9),
+                       static_cast<int>(st.columnInt64(10))};
         c.parents = splitOn(st.columnText(11), ' ');
         c.unreadable = splitOn(st.columnText(12), '\n');
         co.reset();
@@ -282,8 +302,8 @@ void sortChildrenFirst(std::vector<IndexedCommit>& commits) {
 
 bool underName(const std::string& path, const std::string& name) {
     if (name.empty()) return true;
-    return path == name || (path.size() > name.size() && path.compare(0, name.size(), name) == 0 &&
-                            path[name.size()] == '/');
+    return path == name ||
+           (path.size() > name.size() && path.compare(0, name.size(), name) == 0 && path[name.size()] == '/');
 }
 
 } // namespace
@@ -292,11 +312,13 @@ bool underName(const std::string& path, const std::string& name) {
 
 std::vector<Signature> coAuthorsOf(const std::string& message) {
     std::vector<Signature> out;
+    GitSession session; // libgit2's allocator must be set up, also when no repository is open
     git_message_trailer_array arr{};
     if (git_message_trailers(&arr, message.c_str()) < 0) return out;
     for (size_t i = 0; i < arr.count; ++i) {
         std::string key = arr.trailers[i].key;
-        std::transform(key.begin(), key.end(), key.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        std::transform(key.begin(), key.end(), key.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
         if (key != "co-authored-by") continue;
         std::string value = arr.trailers[i].value;
         Signature s;
@@ -308,8 +330,10 @@ std::vector<Signature> coAuthorsOf(const std::string& message) {
         } else {
             s.name = value;
         }
-        while (!s.name.empty() && s.name.back() == ' ') s.name.pop_back();
-        while (!s.name.empty() && s.name.front() == ' ') s.name.erase(0, 1);
+        while (!s.name.empty() && s.name.back() == ' ')
+            s.name.pop_back();
+        while (!s.name.empty() && s.name.front() == ' ')
+            s.name.erase(0, 1);
         if (!s.name.empty() || !s.email.empty()) out.push_back(std::move(s));
     }
     git_message_trailer_array_free(&arr);
@@ -337,7 +361,8 @@ PathFollower::PathFollower(const PathQuery& query) : m_excluded(query.excluded) 
 int PathFollower::match(const std::string& path, int64_t generation) const {
     int best = -1;
     for (const auto& n : m_names)
-        if (generation < n.before && underName(path, n.path)) best = std::max(best, static_cast<int>(n.path.size()));
+        if (generation < n.before && underName(path, n.path))
+            best = std::max(best, static_cast<int>(n.path.size()));
     return best;
 }
 
@@ -367,7 +392,8 @@ std::vector<size_t> PathFollower::accept(const IndexedCommit& commit) {
         // Renamed into the query: follow the old name for older commits.
         const Name* by = nullptr;
         for (const auto& n : m_names)
-            if (g < n.before && underName(c.path, n.path) && (!by || n.path.size() > by->path.size())) by = &n;
+            if (g < n.before && underName(c.path, n.path) && (!by || n.path.size() > by->path.size()))
+                by = &n;
         std::string old = c.oldPath;
         if (by && by->path != c.path) {
             std::string rest = by->path.empty() ? c.path : c.path.substr(by->path.size() + 1);
@@ -463,7 +489,8 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
             std::unordered_set<std::string> done;
             std::vector<std::pair<std::string, size_t>> dfs;
             std::vector<std::string> roots;
-            for (const auto& [id, p] : pending) roots.push_back(id);
+            for (const auto& [id, p] : pending)
+                roots.push_back(id);
             std::sort(roots.begin(), roots.end());
             for (const auto& root : roots) {
                 if (done.count(root)) continue;
@@ -488,13 +515,16 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
 
         auto insCommit = db.prepare(
             "INSERT INTO history_commits (oid, generation, summary, author_name, author_email, author_time, "
-            "author_offset, committer_name, committer_email, committer_time, committer_offset, parents, unreadable) "
+            "author_offset, committer_name, committer_email, committer_time, committer_offset, parents, "
+            "unreadable) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
-        auto insParent = db.prepare("INSERT INTO history_parents (commit_id, position, parent_id) VALUES (?1, ?2, ?3)");
-        auto insCo = db.prepare("INSERT INTO history_coauthors (commit_id, position, name, email) VALUES (?1, ?2, ?3, ?4)");
-        auto insChange = db.prepare(
-            "INSERT INTO history_changes (commit_id, position, status, path, old_path, old_blob, new_blob, old_size, "
-            "new_size, own) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        auto insParent =
+            db.prepare("INSERT INTO history_parents (commit_id, position, parent_id) VALUES (?1, ?2, ?3)");
+        auto insCo = db.prepare(
+            "INSERT INTO history_coauthors (commit_id, position, name, email) VALUES (?1, ?2, ?3, ?4)");
+        auto insChange = db.prepare("INSERT INTO history_changes (commit_id, position, status, path, "
+                                    "old_path, old_blob, new_blob, old_size, "
+                                    "new_size, own) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
         const size_t batch = 500;
         for (size_t start = 0; start < order.size(); start += batch) {
             sqlite::Transaction tx(db);
@@ -521,7 +551,9 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
                 known.emplace(c.id, std::make_pair(row, generation));
                 for (size_t i = 0; i < parentRows.size(); ++i) {
                     insParent.reset();
-                    insParent.bindInt64(1, row).bindInt64(2, static_cast<int64_t>(i)).bindInt64(3, parentRows[i]);
+                    insParent.bindInt64(1, row)
+                        .bindInt64(2, static_cast<int64_t>(i))
+                        .bindInt64(3, parentRows[i]);
                     insParent.run();
                 }
                 for (size_t i = 0; i < c.coAuthors.size(); ++i) {
@@ -580,18 +612,20 @@ std::vector<IndexedCommit> HistoryIndex::reachable(const std::string& tip, bool 
     if (!row) return out;
     std::unordered_map<int64_t, size_t> at;
     {
-        auto st = db.prepare(std::string(kReach) +
-                             "SELECT c.id, c.oid, c.generation, c.summary, c.author_name, c.author_email, "
-                             "c.author_time, c.author_offset, c.committer_name, c.committer_email, c.committer_time, "
-                             "c.committer_offset, c.parents, c.unreadable "
-                             "FROM reach JOIN history_commits c ON c.id = reach.id");
+        auto st = db.prepare(
+            std::string(kReach) +
+            "SELECT c.id, c.oid, c.generation, c.summary, c.author_name, c.author_email, "
+            "c.author_time, c.author_offset, c.committer_name, c.committer_email, c.committer_time, "
+            "c.committer_offset, c.parents, c.unreadable "
+            "FROM reach JOIN history_commits c ON c.id = reach.id");
         st.bindInt64(1, row->first);
         while (st.step()) {
             IndexedCommit c;
             c.id = st.columnText(1);
             c.generation = st.columnInt64(2);
             c.summary = st.columnText(3);
-            c.author = {st.columnText(4), st.columnText(5), st.columnInt64(6), static_cast<int>(st.columnInt64(7))};
+            c.author = {st.columnText(4), st.columnText(5), st.columnInt64(6),
+                        static_cast<int>(st.columnInt64(7))};
             c.committer = {st.columnText(8), st.columnText(9), st.columnInt64(10),
                            static_cast<int>(st.columnInt64(11))};
             c.parents = splitOn(st.columnText(12), ' ');
@@ -601,9 +635,10 @@ std::vector<IndexedCommit> HistoryIndex::reachable(const std::string& tip, bool 
         }
     }
     {
-        auto st = db.prepare(std::string(kReach) +
-                             "SELECT co.commit_id, co.name, co.email FROM reach "
-                             "JOIN history_coauthors co ON co.commit_id = reach.id ORDER BY co.commit_id, co.position");
+        auto st = db.prepare(
+            std::string(kReach) +
+            "SELECT co.commit_id, co.name, co.email FROM reach "
+            "JOIN history_coauthors co ON co.commit_id = reach.id ORDER BY co.commit_id, co.position");
         st.bindInt64(1, row->first);
         while (st.step())
             out[at.at(st.columnInt64(0))].coAuthors.push_back({st.columnText(1), st.columnText(2), 0, 0});
@@ -630,8 +665,9 @@ std::vector<PathCommit> HistoryIndex::touching(const std::string& tip, const Pat
 
     std::unordered_map<int64_t, int64_t> generation; // reachable row id → generation
     {
-        auto st = db.prepare(std::string(kReach) +
-                             "SELECT c.id, c.generation FROM reach JOIN history_commits c ON c.id = reach.id");
+        auto st =
+            db.prepare(std::string(kReach) +
+                       "SELECT c.id, c.generation FROM reach JOIN history_commits c ON c.id = reach.id");
         st.bindInt64(1, row->first);
         while (st.step())
             generation.emplace(st.columnInt64(0), st.columnInt64(1));
@@ -676,8 +712,9 @@ std::vector<PathCommit> HistoryIndex::touching(const std::string& tip, const Pat
             follower.accept(c);
         names = follower.names();
     }
-    auto byPath = db.prepare(std::string("SELECT ch.commit_id, ch.position, ") + kChangeColumns +
-                             " FROM history_changes ch WHERE ch.path = ?1 OR (ch.path >= ?2 AND ch.path < ?3)");
+    auto byPath =
+        db.prepare(std::string("SELECT ch.commit_id, ch.position, ") + kChangeColumns +
+                   " FROM history_changes ch WHERE ch.path = ?1 OR (ch.path >= ?2 AND ch.path < ?3)");
     auto all = db.prepare(std::string("SELECT ch.commit_id, ch.position, ") + kChangeColumns +
                           " FROM history_changes ch");
     for (const auto& name : names) {
@@ -721,7 +758,8 @@ std::vector<PathCommit> HistoryIndex::touching(const std::string& tip, const Pat
     // Same order as reachable(): generation, then newest first.
     std::stable_sort(out.begin(), out.end(), [](const PathCommit& a, const PathCommit& b) {
         if (a.commit.generation != b.commit.generation) return a.commit.generation > b.commit.generation;
-        if (a.commit.committer.time != b.commit.committer.time) return a.commit.committer.time > b.commit.committer.time;
+        if (a.commit.committer.time != b.commit.committer.time)
+            return a.commit.committer.time > b.commit.committer.time;
         return a.commit.id < b.commit.id;
     });
     return out;

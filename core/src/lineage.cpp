@@ -7,7 +7,8 @@
 
 namespace telar::core {
 
-std::vector<LineageLink> lineageOf(const Repository& repo, const ProjectManifest& project, const std::string& tip) {
+std::vector<LineageLink> lineageOf(const Repository& repo, const ProjectManifest& project,
+                                   const std::string& tip) {
     std::vector<std::pair<std::string, const Upstream*>> recorded;
     if (project.upstream) recorded.emplace_back("upstream", &*project.upstream);
     for (size_t i = 0; i < project.lineage.size(); ++i)

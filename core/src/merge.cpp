@@ -11,6 +11,7 @@
 #include "telar/core/design.h"
 #include "telar/core/license_check.h"
 #include "telar/core/manifest_edit.h"
+#include "telar/core/remote.h"
 #include "telar/error.h"
 
 #include <nlohmann/json.hpp>
@@ -497,7 +498,7 @@ MergeResult mergeRevision(Repository& repo, const std::string& theirs, const Sig
         }
     };
 
-    if (baseId == *oursId) { // fast-forward
+    if (baseId == *oursId && !options.noFastForward) { // fast-forward
         progress.report(0.3, "checking licences");
         auto before = repo.treeAt(*oursId);
         auto after = repo.treeAt(*theirsId);
@@ -542,6 +543,10 @@ MergeResult mergeRevision(Repository& repo, const std::string& theirs, const Sig
         auto b = changedPaths(g, baseTree.get(), theirsTree.get());
         for (const auto& path : a)
             if (b.count(path)) both[path].path = path;
+        // [upstream] and [[lineage]] stay ours: telar.toml changed by theirs alone goes through
+        // the structural merge too when its fork record differs from ours.
+        if (b.count("telar.toml") && !a.count("telar.toml") && forkRecordDiffers(repo, *oursId, *theirsId))
+            both["telar.toml"].path = "telar.toml";
         git_index_conflict_iterator* rawIt = nullptr;
         gitCheck(git_index_conflict_iterator_new(&rawIt, merged.get()), "cannot list conflicts");
         GitIndexIterPtr it(rawIt);

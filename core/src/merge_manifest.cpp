@@ -323,9 +323,15 @@ std::string joinPath(const std::string& a, const std::string& b) {
     return a + "." + b;
 }
 
+// Top-level keys of telar.toml that describe the repository they are in (where it was forked
+// from): a merge always keeps ours, whatever theirs did to them.
+bool isForkRecordKey(const std::string& key) { return key == "upstream" || key == "lineage"; }
+
 class Merger {
 public:
-    Merger(const Side& base, const Side& ours, const Side& theirs) : m_base(base), m_ours(ours), m_theirs(theirs) {}
+    // project: the file is telar.toml, whose [upstream] and [[lineage]] always stay ours.
+    Merger(const Side& base, const Side& ours, const Side& theirs, bool project)
+        : m_base(base), m_ours(ours), m_theirs(theirs), m_project(project) {}
 
     void run() { mergeTable(&m_base.doc, m_ours.doc, m_theirs.doc, {}); }
     Edits& edits() { return m_edits; }
@@ -353,6 +359,7 @@ private:
 
     void mergeTable(const toml::table* b, const toml::table& o, const toml::table& t, const TablePath& path) {
         for (const auto& key : keysOf(b, o, t)) {
+            if (m_project && path.empty() && isForkRecordKey(key)) continue; // ours, untouched
             const toml::node* nb = b ? b->get(key) : nullptr;
             const toml::node* no = o.get(key);
             const toml::node* nt = t.get(key);
@@ -473,6 +480,7 @@ private:
     const Side& m_base;
     const Side& m_ours;
     const Side& m_theirs;
+    const bool m_project;
     Edits m_edits;
     std::vector<ManifestConflict> m_conflicts;
 };
@@ -523,7 +531,7 @@ ManifestMerge mergeManifestText(const std::optional<std::string>& base, const st
     if (!o) return fileConflict(ours, "ours is not valid TOML");
     if (!t) return fileConflict(ours, "theirs is not valid TOML");
     if (!b) return fileConflict(ours, "the common ancestor is not valid TOML");
-    Merger merger(*b, *o, *t);
+    Merger merger(*b, *o, *t, file == "telar.toml");
     ManifestMerge result;
     try {
         merger.run();

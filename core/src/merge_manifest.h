@@ -4,6 +4,8 @@
 // (part → id, use → module, assembly → file, license → id, lineage → commit, rule → match).
 // Fields are compared base/ours/theirs by value. The merged text is OUR text patched line by
 // line (lines of theirs copied verbatim), so comments and order of ours survive.
+// In telar.toml, [upstream] and [[lineage]] describe the repository they are in: they always
+// stay ours (added, removed or changed on their side alike), with no conflict.
 
 #include <optional>
 #include <string>

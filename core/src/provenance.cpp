@@ -68,7 +68,8 @@ std::string Mailmap::key(const Signature& who) const {
 
 // ---- releases -------------------------------------------------------------------------------
 
-std::optional<std::string> entryIdAt(const Repository& repo, const std::string& commit, const std::string& path) {
+std::optional<std::string> entryIdAt(const Repository& repo, const std::string& commit,
+                                     const std::string& path) {
     const auto& handle = detail::RepositoryAccess::handle(repo);
     std::lock_guard lock(handle->mutex);
     git_oid oid;
@@ -88,7 +89,8 @@ std::optional<std::string> entryIdAt(const Repository& repo, const std::string& 
     return gitOidString(git_tree_entry_id(entry.get()));
 }
 
-std::vector<ProvenanceRelease> releasesContaining(const Repository& repo, const std::vector<std::string>& names,
+std::vector<ProvenanceRelease> releasesContaining(const Repository& repo,
+                                                  const std::vector<std::string>& names,
                                                   const std::string& current) {
     std::vector<ProvenanceRelease> out;
     for (const auto& tag : repo.tags()) {
@@ -109,9 +111,12 @@ std::vector<ProvenanceRelease> releasesContaining(const Repository& repo, const 
 namespace {
 
 std::string normalisePath(std::string p) {
-    while (p.rfind("./", 0) == 0) p.erase(0, 2);
-    while (!p.empty() && p.front() == '/') p.erase(0, 1);
-    while (!p.empty() && p.back() == '/') p.pop_back();
+    while (p.rfind("./", 0) == 0)
+        p.erase(0, 2);
+    while (!p.empty() && p.front() == '/')
+        p.erase(0, 1);
+    while (!p.empty() && p.back() == '/')
+        p.pop_back();
     if (p == ".") p.clear();
     return p;
 }
@@ -182,7 +187,8 @@ Provenance provenanceOf(const Repository& repo, Store& store, const Tree& tree, 
             p.module = what;
             query.paths = {what};
             for (const auto& [id, m] : design->modules)
-                if (id.size() > what.size() && id.compare(0, what.size(), what) == 0 && id[what.size()] == '/')
+                if (id.size() > what.size() && id.compare(0, what.size(), what) == 0 &&
+                    id[what.size()] == '/')
                     query.excluded.push_back(id);
         } else {
             std::string moduleId, partId = what;
@@ -195,8 +201,8 @@ Provenance provenanceOf(const Repository& repo, Store& store, const Tree& tree, 
                 for (const auto& candidate : m.parts)
                     if (candidate.id == partId) {
                         if (part)
-                            throw UsageError("part id '" + partId + "' is used by modules " + p.module + " and " + id +
-                                             ": ask for MODULE:PART");
+                            throw UsageError("part id '" + partId + "' is used by modules " + p.module +
+                                             " and " + id + ": ask for MODULE:PART");
                         part = &candidate;
                         module = &m;
                         p.module = id;
@@ -226,8 +232,8 @@ Provenance provenanceOf(const Repository& repo, Store& store, const Tree& tree, 
             exists = true;
         }
         if (!exists)
-            throw UsageError("nothing named '" + what + "': not a module, a part, nor a path in " + tree.describe() +
-                             " or its history");
+            throw UsageError("nothing named '" + what + "': not a module, a part, nor a path in " +
+                             tree.describe() + " or its history");
     }
     Mailmap mailmap;
     try {

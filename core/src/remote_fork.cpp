@@ -5,6 +5,7 @@
 #include "telar/core/manifest_edit.h"
 #include "telar/core/remote.h"
 
+#include <array>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -98,6 +99,22 @@ std::string recordFork(std::string_view text, const Upstream& from) {
     std::vector<std::pair<std::string, FieldValue>> fields{{"url", from.url}, {"commit", from.commit}};
     if (!from.forked.empty()) fields.emplace_back("forked", from.forked);
     return setFields(out, "telar.toml", "upstream", fields, project.declaredLicenseIds());
+}
+
+bool forkRecordDiffers(const Repository& repo, const std::string& from, const std::string& to) {
+    // [upstream] and [[lineage]] as parsed, comparable: one entry per table, upstream first.
+    auto record = [&](const std::string& rev) {
+        std::vector<std::array<std::string, 4>> out;
+        auto text = repo.treeAt(rev)->readFile("telar.toml");
+        if (!text) return out;
+        std::vector<Diagnostic> diags;
+        ProjectManifest project = parseProjectManifest(*text, "telar.toml", diags);
+        if (project.upstream) out.push_back({"upstream", project.upstream->url, project.upstream->commit,
+                                             project.upstream->forked});
+        for (const auto& l : project.lineage) out.push_back({"lineage", l.url, l.commit, l.forked});
+        return out;
+    };
+    return record(from) != record(to);
 }
 
 std::optional<Upstream> forkUpstream(const Repository& repo) {

@@ -25,7 +25,8 @@ Json runJson(const CliFixture& f, const std::vector<std::string>& args, int expe
 
 std::vector<std::string> summaries(const Json& p) {
     std::vector<std::string> out;
-    for (const auto& c : p["commits"]) out.push_back(c["summary"]);
+    for (const auto& c : p["commits"])
+        out.push_back(c["summary"]);
     return out;
 }
 
@@ -47,15 +48,21 @@ TEST_CASE("provenance of modules and parts in the example commons", "[cli][prove
 
     Json ctl = runJson(f, {"--repo", repo, "provenance", "controller", "--json"});
     CHECK(ctl["index"]["indexed"] == 0); // the second query reads nothing from git
-    CHECK(summaries(ctl) == std::vector<std::string>{"Controller 1.1: a second relay module drives the agitator",
-                                                     "Add pressure and limit sensors to the controller",
-                                                     "Add the controller and its enclosure assembly"});
+    CHECK(summaries(ctl) ==
+          std::vector<std::string>{"Controller 1.1: a second relay module drives the agitator",
+                                   "Add pressure and limit sensors to the controller",
+                                   "Add the controller and its enclosure assembly"});
     CHECK(ctl["commits"][0]["author"]["name"] == "Chen Wei");
     REQUIRE(ctl["commits"][0]["co_authors"].size() == 1);
     CHECK(ctl["commits"][0]["co_authors"][0]["name"] == "Bruno Silva");
     REQUIRE(ctl["contributors"].size() == 2);
-    CHECK(ctl["contributors"][0] == Json{{"name", "Chen Wei"}, {"email", "chen@openpress.example"}, {"authored", 3}, {"co_authored", 0}});
-    CHECK(ctl["contributors"][1] == Json{{"name", "Bruno Silva"}, {"email", "bruno@openpress.example"}, {"authored", 0}, {"co_authored", 1}});
+    CHECK(
+        ctl["contributors"][0] ==
+        Json{{"name", "Chen Wei"}, {"email", "chen@openpress.example"}, {"authored", 3}, {"co_authored", 0}});
+    CHECK(ctl["contributors"][1] == Json{{"name", "Bruno Silva"},
+                                         {"email", "bruno@openpress.example"},
+                                         {"authored", 0},
+                                         {"co_authored", 1}});
     REQUIRE(ctl["releases"].size() == 1);
     CHECK(ctl["releases"][0]["tag"] == "v1.0");
     CHECK(ctl["releases"][0]["same_as_rev"] == true);
@@ -67,7 +74,8 @@ TEST_CASE("provenance of modules and parts in the example commons", "[cli][prove
     CHECK(hub["origins"][0]["modified"] == false);
     CHECK(hub["origins"][0]["license"] == "CC-BY-4.0");
     CHECK(hub["origins"][0]["actual_sha256"] == hub["origins"][0]["recorded_sha256"]);
-    CHECK(summaries(hub) == std::vector<std::string>{"Add wheels with the hub imported from the Field Cart project"});
+    CHECK(summaries(hub) ==
+          std::vector<std::string>{"Add wheels with the hub imported from the Field Cart project"});
 
     // Before the hopper existed there is nothing to say about it at that revision.
     auto none = f.telar({"--repo", repo, "provenance", "no-such-thing"});
@@ -92,8 +100,9 @@ TEST_CASE("the fork: lineage, inherited commits, origin, credits and notice", "[
     CHECK(lin["chain"][0]["depth"] == 1);
 
     Json wheels = runJson(f, {"--repo", fork, "provenance", "wheels:wheel-hub", "--json"});
-    CHECK(summaries(wheels) == std::vector<std::string>{"Wider wheels for soft ground",
-                                                        "Add wheels with the hub imported from the Field Cart project"});
+    CHECK(summaries(wheels) ==
+          std::vector<std::string>{"Wider wheels for soft ground",
+                                   "Add wheels with the hub imported from the Field Cart project"});
     CHECK(wheels["commits"][0]["inherited"] == false);
     CHECK(wheels["commits"][1]["inherited"] == true);
     CHECK(wheels["origins"][0]["modified"] == false); // the generator records the new file's sha256
@@ -104,7 +113,8 @@ TEST_CASE("the fork: lineage, inherited commits, origin, credits and notice", "[
     for (const auto* group : {"modules", "products"})
         for (const auto& scope : credits[group]) {
             int sum = 0;
-            for (const auto& c : scope["contributors"]) sum += c["share_basis_points"].get<int>();
+            for (const auto& c : scope["contributors"])
+                sum += c["share_basis_points"].get<int>();
             INFO(scope["scope"]);
             CHECK((sum == 10000 || scope["contributors"].empty()));
         }
@@ -119,12 +129,14 @@ TEST_CASE("the fork: lineage, inherited commits, origin, credits and notice", "[
 
     auto csv = f.telar({"--repo", fork, "credits", "hydraulics", "--csv"});
     REQUIRE(csv.exitCode == 0);
-    CHECK(csv.out.substr(csv.out.find('\n') + 1).rfind("hydraulics,module,Bruno Silva,bruno@openpress.example,2,", 0) == 0);
+    CHECK(csv.out.substr(csv.out.find('\n') + 1)
+              .rfind("hydraulics,module,Bruno Silva,bruno@openpress.example,2,", 0) == 0);
 
     Json notice = runJson(f, {"--repo", fork, "notice", "--json"});
     REQUIRE(notice["notices"].size() == 1);
     std::vector<std::string> names;
-    for (const auto& c : notice["notices"][0]["contributors"]) names.push_back(c["name"]);
+    for (const auto& c : notice["notices"][0]["contributors"])
+        names.push_back(c["name"]);
     CHECK(names == std::vector<std::string>{"Amara Okafor", "Bruno Silva", "Chen Wei", "Dana Kowalski"});
     CHECK(notice["notices"][0]["origins"][0]["modified"] == false);
     auto text = f.telar({"--repo", fork, "notice"});
@@ -135,15 +147,19 @@ TEST_CASE("the fork: lineage, inherited commits, origin, credits and notice", "[
 TEST_CASE("the index grows by one commit after one commit, ledger and mailmap count", "[cli][provenance]") {
     CliFixture f;
     fs::path repo = f / "press";
-    REQUIRE(f.program({"git", "clone", "-q", (exampleCommons() / "open-press").string(), repo.string()}).exitCode == 0);
+    REQUIRE(f.program({"git", "clone", "-q", (exampleCommons() / "open-press").string(), repo.string()})
+                .exitCode == 0);
     CHECK(runJson(f, {"--repo", repo.string(), "provenance", "frame", "--json"})["index"]["indexed"] == 14);
     CHECK(runJson(f, {"--repo", repo.string(), "provenance", "frame", "--json"})["index"]["indexed"] == 0);
 
-    telar::test::writeFile(repo / ".mailmap", "Amara Okafor <amara@openpress.example> <amara@home.example>\n");
+    telar::test::writeFile(repo / ".mailmap",
+                           "Amara Okafor <amara@openpress.example> <amara@home.example>\n");
     telar::test::writeFile(repo / "contributions.toml",
                            "[[contribution]]\nkind = \"testing\"\nwho = \"Eve Tester\"\ndate = 2026-03-02\n"
                            "module = \"frame\"\nhours = 5\nnote = \"load test of the frame\"\n");
-    REQUIRE(f.telar({"--repo", repo.string(), "commit", "-m", "Ledger", "--author", "Amara Okafor <amara@home.example>"}).exitCode == 0);
+    REQUIRE(f.telar({"--repo", repo.string(), "commit", "-m", "Ledger", "--author",
+                     "Amara Okafor <amara@home.example>"})
+                .exitCode == 0);
     Json frame = runJson(f, {"--repo", repo.string(), "credits", "frame", "--json"});
     CHECK(frame["index"]["indexed"] == 1);
     const Json& lines = frame["modules"][0]["contributors"];
@@ -160,21 +176,27 @@ TEST_CASE("the index grows by one commit after one commit, ledger and mailmap co
     CHECK(changed["origins"][0]["modified"] == true);
     Json project = runJson(f, {"--repo", repo.string(), "credits", "--json"});
     for (const auto& scope : project["modules"])
-        for (const auto& c : scope["contributors"]) CHECK(c["email"] != "amara@home.example");
+        for (const auto& c : scope["contributors"])
+            CHECK(c["email"] != "amara@home.example");
 }
 
 TEST_CASE("a partial clone says what it could not read", "[cli][provenance]") {
     CliFixture f;
     fs::path server = f / "server", partial = f / "partial";
-    REQUIRE(f.program({"git", "clone", "-q", "--bare", (exampleCommons() / "open-press").string(), server.string()}).exitCode == 0);
-    REQUIRE(f.program({"git", "-C", server.string(), "config", "uploadpack.allowFilter", "true"}).exitCode == 0);
-    auto clone = f.program({"git", "clone", "-q", "--filter=blob:none", "file://" + server.string(), partial.string()});
+    REQUIRE(f.program({"git", "clone", "-q", "--bare", (exampleCommons() / "open-press").string(),
+                       server.string()})
+                .exitCode == 0);
+    REQUIRE(f.program({"git", "-C", server.string(), "config", "uploadpack.allowFilter", "true"}).exitCode ==
+            0);
+    auto clone = f.program(
+        {"git", "clone", "-q", "--filter=blob:none", "file://" + server.string(), partial.string()});
     REQUIRE(clone.exitCode == 0);
     Json frame = runJson(f, {"--repo", partial.string(), "provenance", "frame", "--json"});
     CHECK(summaries(frame).size() == 2);
     REQUIRE(frame["unreadable"].size() == 4);
     CHECK(frame["unreadable"][0].get<std::string>().find(": blob ") != std::string::npos);
-    CHECK(frame["unreadable"][0].get<std::string>().find("missing from the object database") != std::string::npos);
+    CHECK(frame["unreadable"][0].get<std::string>().find("missing from the object database") !=
+          std::string::npos);
     auto text = f.telar({"--repo", partial.string(), "provenance", "frame"});
     CHECK(text.exitCode == 0);
     CHECK(text.out.find("Could not be read") != std::string::npos);

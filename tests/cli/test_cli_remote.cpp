@@ -2,7 +2,9 @@
 // publishes the example commons over smart HTTP (nginx + fcgiwrap + git-http-backend, password
 // needed to push), a contributor forks it over git:// (git daemon), both change different
 // modules, the contributor syncs and pushes to a remote of their own, the designer pulls that
-// work; refused pushes say what to do; an interrupted fetch changes no reference.
+// work (a merge commit that keeps the designer's telar.toml without the fork's [upstream]), the
+// fork syncs again and keeps its [upstream]; refused pushes say what to do; an interrupted fetch
+// changes no reference.
 
 #include "cli_fixture.h"
 #include "git_servers.h"
@@ -161,6 +163,8 @@ TEST_CASE("publish, fork, sync, push and pull across real servers", "[cli][remot
     CHECK(readFile(contributor / "hydraulics/service-notes.md") == "Bleed the cylinder every 500 bricks.\n");
     CHECK(readFile(contributor / "wheels/soft-ground.md") == "Wider tyres for soft ground.\n");
     CHECK(git(f, contributor, {"status", "--porcelain"}).empty());
+    CHECK(sync["integrate"]["keeps_fork_record"] == false);
+    CHECK(readFile(contributor / "telar.toml") == manifest); // the fork keeps its own [upstream]
 
     // The contributor pushes to their own remote (git daemon, anonymous push).
     auto pushed = f.telar({"push", "--json"}, contributor);
@@ -173,21 +177,52 @@ TEST_CASE("publish, fork, sync, push and pull across real servers", "[cli][remot
     CHECK(git(f, srv / "contributor.git", {"rev-parse", "refs/heads/main"}) == merge);
     CHECK(git(f, srv / "open-press.git", {"rev-parse", "refs/heads/main"}) == designerSecond); // untouched
 
-    // The designer pulls the contributor's work: a fast-forward to the merge, then publishes it.
+    // The designer pulls the contributor's work. A fast-forward to the merge would bring in the
+    // contributor's "Fork of URL" commit and make the designer's telar.toml a fork of itself: the
+    // pull makes a merge commit instead, which keeps the designer's telar.toml (no [upstream]).
+    const std::string designerManifest = readFile(designer / "telar.toml");
+    REQUIRE(designerManifest.find("[upstream]") == std::string::npos);
     REQUIRE(f.telar({"remote", "add", "contributor", daemon.url("contributor.git")}, designer).exitCode == 0);
     auto pulled = f.telar({"pull", "contributor", "--json"}, designer);
     INFO(pulled.err);
     REQUIRE(pulled.exitCode == 0);
     auto pull = Json::parse(pulled.out);
-    CHECK(pull["integrate"]["status"] == "fast-forward");
+    CHECK(pull["integrate"]["status"] == "merged");
+    CHECK(pull["integrate"]["keeps_fork_record"] == true);
+    CHECK(pull["integrate"]["ahead"] == 0);
+    CHECK(pull["integrate"]["behind"] == 3); // Fork of URL, the wheels, the contributor's merge
+    CHECK(pull["integrate"]["conflicts"].empty());
     CHECK(pull["integrate"]["old"] == designerSecond);
-    CHECK(pull["integrate"]["new"] == merge);
+    const std::string pulledMerge = git(f, designer, {"rev-parse", "HEAD"});
+    CHECK(pull["integrate"]["new"] == pulledMerge);
+    CHECK(git(f, designer, {"log", "-1", "--format=%P|%s"}) ==
+          designerSecond + " " + merge + "|Merge contributor/main into main");
+    CHECK(readFile(designer / "telar.toml") == designerManifest);
+    CHECK(readFile(designer / "telar.toml").find("[upstream]") == std::string::npos);
+    CHECK(git(f, designer, {"show", "HEAD:telar.toml"}) == trimmed(designerManifest));
     CHECK(readFile(designer / "wheels/soft-ground.md") == "Wider tyres for soft ground.\n");
+    CHECK(readFile(designer / "hydraulics/service-notes.md") == "Bleed the cylinder every 500 bricks.\n");
+    CHECK(git(f, designer, {"status", "--porcelain"}).empty());
     auto republished = telarAs(f, kDesignerCredentials, {"publish"}, designer);
     REQUIRE(republished.exitCode == 0);
     CHECK(republished.out == "Pushed to origin (" + httpUrl + ")\n  " + designerSecond.substr(0, 7) + ".." +
-                                 merge.substr(0, 7) + "   main\n");
-    CHECK(git(f, srv / "open-press.git", {"rev-parse", "refs/heads/main"}) == merge);
+                                 pulledMerge.substr(0, 7) + "   main\n");
+    CHECK(git(f, srv / "open-press.git", {"rev-parse", "refs/heads/main"}) == pulledMerge);
+
+    // The contributor syncs again: the upstream's main now contains all of the fork's commits, and
+    // a fast-forward would drop the fork's [upstream]; a merge commit keeps it.
+    auto resynced = f.telar({"sync", "--json"}, contributor);
+    INFO(resynced.err);
+    REQUIRE(resynced.exitCode == 0);
+    auto resync = Json::parse(resynced.out);
+    CHECK(resync["integrate"]["status"] == "merged");
+    CHECK(resync["integrate"]["keeps_fork_record"] == true);
+    CHECK(resync["integrate"]["ahead"] == 0);
+    CHECK(resync["integrate"]["behind"] == 1);
+    CHECK(resync["integrate"]["old"] == merge);
+    CHECK(git(f, contributor, {"log", "-1", "--format=%P"}) == merge + " " + pulledMerge);
+    CHECK(readFile(contributor / "telar.toml") == manifest);
+    CHECK(git(f, contributor, {"status", "--porcelain"}).empty());
 
     // designer2 still stands at the first publication: its push is refused as non-fast-forward.
     const fs::path designer2 = f / "designer2";
@@ -196,14 +231,14 @@ TEST_CASE("publish, fork, sync, push and pull across real servers", "[cli][remot
     auto refused = telarAs(f, kDesignerCredentials, {"push"}, designer2);
     CHECK(refused.exitCode == 1);
     CHECK(refused.err == "telar: error: " + kPushAdvice + "\n");
-    CHECK(git(f, srv / "open-press.git", {"rev-parse", "refs/heads/main"}) == merge);
+    CHECK(git(f, srv / "open-press.git", {"rev-parse", "refs/heads/main"}) == pulledMerge);
 
     // Fetch says how far behind it is; pull merges; the push goes through.
     auto fetched = f.telar({"fetch"}, designer2);
     REQUIRE(fetched.exitCode == 0);
     CHECK(fetched.out == "Fetched origin (" + httpUrl + "): 1 reference updated\n  " +
-                             designerHead.substr(0, 7) + ".." + merge.substr(0, 7) +
-                             "   origin/main\nmain and origin/main have diverged (1 and 4 "
+                             designerHead.substr(0, 7) + ".." + pulledMerge.substr(0, 7) +
+                             "   origin/main\nmain and origin/main have diverged (1 and 5 "
                              "commits): run `telar pull`\n");
     auto pulled2 = f.telar({"pull", "--json"}, designer2);
     INFO(pulled2.err);

@@ -20,7 +20,8 @@ using telar::test::writeFile;
 
 namespace {
 
-void git(const fs::path& repo, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+void git(const fs::path& repo, const std::vector<std::string>& args,
+         const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> fullEnv = {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"};
@@ -30,8 +31,8 @@ void git(const fs::path& repo, const std::vector<std::string>& args, const std::
     REQUIRE(r.exitCode == 0);
 }
 
-void commit(const fs::path& repo, const std::string& message, const std::string& name, const std::string& email,
-            int hours) {
+void commit(const fs::path& repo, const std::string& message, const std::string& name,
+            const std::string& email, int hours) {
     std::string date = std::to_string(1767225600 + hours * 3600) + " +0000";
     git(repo, {"add", "-A"});
     git(repo, {"commit", "-q", "-m", message},
@@ -79,10 +80,11 @@ TEST_CASE("policy and ledger files", "[core][credits]") {
                       "policy.toml:2:1: history.per_comit: unknown field");
     CHECK(defaultCreditPolicy().perCommit == 10.0);
 
-    auto entries = parseContributions("[[contribution]]\nkind = \"funding\"\nwho = \"Fund\"\ndate = 2026-02-01\n"
-                                      "value = 250\nnote = \"grant\"\n\n[[contribution]]\nkind = \"testing\"\n"
-                                      "who = \"Dana\"\nemail = \"dana@example.org\"\ndate = 2026-02-03\n"
-                                      "module = \"frame\"\nhours = 2.5\n");
+    auto entries =
+        parseContributions("[[contribution]]\nkind = \"funding\"\nwho = \"Fund\"\ndate = 2026-02-01\n"
+                           "value = 250\nnote = \"grant\"\n\n[[contribution]]\nkind = \"testing\"\n"
+                           "who = \"Dana\"\nemail = \"dana@example.org\"\ndate = 2026-02-03\n"
+                           "module = \"frame\"\nhours = 2.5\n");
     REQUIRE(entries.size() == 2);
     CHECK(entries[0].kind == "funding");
     CHECK(entries[0].date == "2026-02-01");
@@ -91,10 +93,13 @@ TEST_CASE("policy and ledger files", "[core][credits]") {
     CHECK(entries[1].module == "frame");
     CHECK(entries[1].hours == 2.5);
     CHECK(entries[1].line == 8);
-    CHECK_THROWS_WITH(parseContributions("[[contribution]]\nkind = \"coding\"\nwho = \"X\"\ndate = 2026-01-01\nhours = 1\n"),
-                      Catch::StartsWith("contributions.toml:2:8: contribution[1].kind: unknown kind 'coding'"));
-    CHECK_THROWS_WITH(parseContributions("[[contribution]]\nkind = \"testing\"\nwho = \"X\"\ndate = 2026-01-01\n"),
-                      "contributions.toml:1:1: contribution[1]: give either hours or value (exactly one)");
+    CHECK_THROWS_WITH(
+        parseContributions(
+            "[[contribution]]\nkind = \"coding\"\nwho = \"X\"\ndate = 2026-01-01\nhours = 1\n"),
+        Catch::StartsWith("contributions.toml:2:8: contribution[1].kind: unknown kind 'coding'"));
+    CHECK_THROWS_WITH(
+        parseContributions("[[contribution]]\nkind = \"testing\"\nwho = \"X\"\ndate = 2026-01-01\n"),
+        "contributions.toml:1:1: contribution[1]: give either hours or value (exactly one)");
 }
 
 TEST_CASE("credits from history and the ledger, identities merged by .mailmap", "[core][credits]") {
@@ -108,7 +113,8 @@ TEST_CASE("credits from history and the ledger, identities merged by .mailmap", 
     writeFile(dir / "part.step", std::string(3072, 'x'));
     writeFile(dir / "contributions.toml",
               "[[contribution]]\nkind = \"testing\"\nwho = \"Dana\"\ndate = 2026-01-02\nhours = 2\n");
-    commit(dir, "Grow the part\n\nCo-authored-by: Alice Maker <alice@example.org>", "Bob Builder", "bob@example.org", 1);
+    commit(dir, "Grow the part\n\nCo-authored-by: Alice Maker <alice@example.org>", "Bob Builder",
+           "bob@example.org", 1);
 
     auto store = Store::open(tmp / "store.db", [](const std::string&) {});
     Repository repo = Repository::open(dir);

@@ -22,7 +22,8 @@ using telar::test::writeFile;
 
 namespace {
 
-std::string git(const fs::path& repo, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+std::string git(const fs::path& repo, const std::vector<std::string>& args,
+                const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> fullEnv = {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"};
@@ -31,7 +32,8 @@ std::string git(const fs::path& repo, const std::vector<std::string>& args, cons
     INFO("git " << args.front() << ": " << r.err);
     REQUIRE(r.exitCode == 0);
     std::string out = r.out;
-    while (!out.empty() && out.back() == '\n') out.pop_back();
+    while (!out.empty() && out.back() == '\n')
+        out.pop_back();
     return out;
 }
 
@@ -48,7 +50,8 @@ std::string commit(const fs::path& repo, const std::string& message, const std::
 
 std::vector<std::string> summaries(const std::vector<PathCommit>& commits) {
     std::vector<std::string> out;
-    for (const auto& c : commits) out.push_back(c.commit.summary);
+    for (const auto& c : commits)
+        out.push_back(c.commit.summary);
     return out;
 }
 
@@ -73,8 +76,8 @@ struct Fixture {
         writeFile(repo / "README.md", "readme\n");
         ids.push_back(commit(repo, "Add a", "Alice Maker", "alice@example.org", 0));
         git(repo, {"mv", "a/x.step", "a/y.step"});
-        ids.push_back(commit(repo, "Rename x to y\n\nCo-authored-by: Carol Chen <carol@example.org>", "Bob Builder",
-                             "bob@example.org", 1));
+        ids.push_back(commit(repo, "Rename x to y\n\nCo-authored-by: Carol Chen <carol@example.org>",
+                             "Bob Builder", "bob@example.org", 1));
         git(repo, {"mv", "a", "b"});
         ids.push_back(commit(repo, "Move a to b", "Alice Maker", "alice@example.org", 2));
         git(repo, {"checkout", "-q", "-b", "side"});
@@ -86,7 +89,8 @@ struct Fixture {
         std::string date = std::to_string(1767225600 + 5 * 3600) + " +0100";
         git(repo, {"merge", "-q", "--no-ff", "-m", "Merge side", "side"},
             {"GIT_AUTHOR_NAME=Alice Maker", "GIT_AUTHOR_EMAIL=alice@example.org", "GIT_AUTHOR_DATE=" + date,
-             "GIT_COMMITTER_NAME=Alice Maker", "GIT_COMMITTER_EMAIL=alice@example.org", "GIT_COMMITTER_DATE=" + date});
+             "GIT_COMMITTER_NAME=Alice Maker", "GIT_COMMITTER_EMAIL=alice@example.org",
+             "GIT_COMMITTER_DATE=" + date});
         ids.push_back(git(repo, {"rev-parse", "HEAD"}));
     }
 };
@@ -119,7 +123,8 @@ TEST_CASE("the index follows file and folder renames and skips clean merges", "[
     auto file = index.touching(up.tip, PathQuery{{"b/y.step"}, {}});
     CHECK(summaries(file) == std::vector<std::string>{"Grow y", "Move a to b", "Rename x to y", "Add a"});
     PathFollower follower(PathQuery{{"b/y.step"}, {}});
-    for (const auto& c : index.reachable(up.tip, true)) follower.accept(c);
+    for (const auto& c : index.reachable(up.tip, true))
+        follower.accept(c);
     CHECK(follower.names() == std::vector<std::string>{"b/y.step", "a/y.step", "a/x.step"});
 
     // The merge: its changes against the first parent are recorded but are not its own.
@@ -158,16 +163,18 @@ TEST_CASE("indexing is incremental and answers only for reachable commits", "[co
     git(f.repo, {"checkout", "-q", "main"});
     CHECK(index.update("experiment").indexed == 1);
     auto onMain = index.touching(up.tip, PathQuery{{"b"}, {}});
-    CHECK(summaries(onMain) == std::vector<std::string>{"Shrink y", "Grow y", "Move a to b", "Rename x to y", "Add a"});
+    CHECK(summaries(onMain) ==
+          std::vector<std::string>{"Shrink y", "Grow y", "Move a to b", "Rename x to y", "Add a"});
     auto onExperiment = index.touching(experiment, PathQuery{{"a"}, {}});
     CHECK(summaries(onExperiment) == std::vector<std::string>{"Experiment", "Add a"});
     CHECK(index.reachableIds(experiment) == std::vector<std::string>{experiment, f.ids[0]});
 }
 
 TEST_CASE("co-author trailers follow git's trailer rules", "[core][history]") {
-    auto co = coAuthorsOf("Title\n\nBody mentions Co-authored-by: Nobody <no@x>\n\n"
-                          "Co-authored-by: Ann One <ann@example.org>\nco-authored-by: Ben Two <ben@example.org>\n"
-                          "Signed-off-by: Ann One <ann@example.org>\n");
+    auto co =
+        coAuthorsOf("Title\n\nBody mentions Co-authored-by: Nobody <no@x>\n\n"
+                    "Co-authored-by: Ann One <ann@example.org>\nco-authored-by: Ben Two <ben@example.org>\n"
+                    "Signed-off-by: Ann One <ann@example.org>\n");
     REQUIRE(co.size() == 2);
     CHECK(co[0].name == "Ann One");
     CHECK(co[0].email == "ann@example.org");
@@ -204,7 +211,8 @@ TEST_CASE("a missing blob is reported, not fatal", "[core][history]") {
     REQUIRE(added->changes.size() == 1);
     CHECK(added->changes[0].newSize == -1);
     REQUIRE(added->unreadable.size() == 1);
-    CHECK(added->unreadable[0] == "blob " + blob.substr(0, 7) + " of b/lost.step: missing from the object database");
+    CHECK(added->unreadable[0] ==
+          "blob " + blob.substr(0, 7) + " of b/lost.step: missing from the object database");
 
     // Provenance of that file still answers, saying what could not be read.
     auto tree = repo.treeAt("HEAD");

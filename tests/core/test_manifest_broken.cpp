@@ -138,12 +138,12 @@ const std::vector<BrokenCase>& cases() {
          {},
          "press/module.toml:3:11: module.license: invalid licence expression: unexpected end of expression "
          "at "
-         "column 7"},
+         "column 8"},
         {"unknown licence id",
          {{"press/module.toml", "[module]\nname = \"Press\"\nlicense = \"CERN-OHL-S-2\"\n"}},
          {},
          "press/module.toml:3:11: module.license: invalid licence expression: unknown licence id "
-         "'CERN-OHL-S-2' at column 0 (did you mean 'CERN-OHL-S-2.0'?)"},
+         "'CERN-OHL-S-2' at column 1 (did you mean 'CERN-OHL-S-2.0'?)"},
         {"LicenseRef not declared",
          {{"press/module.toml", "[module]\nname = \"Press\"\nlicense = \"LicenseRef-Garage-1.0\"\n"}},
          {},

@@ -460,3 +460,116 @@ TEST_CASE("merge: bringing an NC-licensed part into a CERN-OHL-S module is repor
     CHECK(forced.licenceFindings == m.licenceFindings);
     CHECK(r.read("frame/module.toml") == kFrame + ncPart);
 }
+
+// [upstream] and [[lineage]] say where THIS repository was forked from: a merge keeps ours.
+namespace {
+
+const std::string kUpstream = "\n[upstream]\n"
+                              "url = \"https://example.org/test-press.git\"\n"
+                              "commit = \"0123456789abcdef0123456789abcdef01234567\"\n"
+                              "forked = \"2026-11-21T10:00:00Z\"\n";
+const std::string kLineage = "\n[[lineage]]\n"
+                             "url = \"https://example.org/first-press.git\"\n"
+                             "commit = \"89abcdef0123456789abcdef0123456789abcdef\"\n"
+                             "forked = \"2025-01-02T03:04:05Z\"\n";
+
+} // namespace
+
+TEST_CASE("merge: [upstream] added by theirs stays out of our telar.toml, their part change merges", "[core][merge][fork]") {
+    Repo r;
+    auto [theirs, ours] = r.branches(
+        [&] {
+            r.write("telar.toml", kProject + kUpstream + kLineage);
+            r.write("frame/module.toml", replaced(kFrame, "quantity = 2", "quantity = 3"));
+        },
+        [&] { r.write("README.md", kReadme + "ours\n"); });
+    MergeResult m = mergeRevision(r.repo, "theirs", kCarol);
+    REQUIRE(m.conflicts.empty());
+    REQUIRE(m.committed);
+    CHECK(r.read("telar.toml") == kProject);
+    CHECK(r.repo.treeAt("HEAD")->readFile("telar.toml") == kProject);
+    CHECK(r.read("frame/module.toml") == replaced(kFrame, "quantity = 2", "quantity = 3"));
+    CHECK(r.read("README.md") == kReadme + "ours\n");
+    auto log = r.repo.log("HEAD", "", 1);
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].parents == std::vector<std::string>{ours, theirs});
+    CHECK(r.repo.status().empty());
+}
+
+TEST_CASE("merge: our [upstream] and [[lineage]] stay when theirs changes them, other project fields merge", "[core][merge][fork]") {
+    Repo r;
+    r.write("telar.toml", kProject + kUpstream);
+    r.commit("Fork of https://example.org/test-press.git", kAlice);
+    r.repo.createBranch("fork-theirs", "HEAD");
+    r.repo.checkoutBranch("fork-theirs");
+    // theirs: another upstream (the old one moved to [[lineage]]) and a new project name
+    std::string t = replaced(kProject, "name = \"Test Press\"", "name = \"Test Press II\"");
+    t += replaced(replaced(kUpstream, "test-press.git", "other-press.git"), "0123456789abcdef0123456789abcdef01234567",
+                  "fedcba9876543210fedcba9876543210fedcba98");
+    t += replaced(kLineage, "first-press.git", "test-press.git");
+    r.write("telar.toml", t);
+    const std::string theirs = r.commit("Refork", kBob);
+    r.repo.checkoutBranch("main");
+    const std::string oursText = replaced(kProject, "products = [\"frame\"]\n",
+                                          "products = [\"frame\"]\nlicensor = \"Test Press makers\"\n") +
+                                 kUpstream;
+    r.write("telar.toml", oursText);
+    const std::string ours = r.commit("Licensor", kAlice);
+
+    MergeResult m = mergeRevision(r.repo, "fork-theirs", kCarol);
+    REQUIRE(m.conflicts.empty());
+    REQUIRE(m.committed);
+    CHECK(r.read("telar.toml") == replaced(oursText, "name = \"Test Press\"", "name = \"Test Press II\""));
+    auto log = r.repo.log("HEAD", "", 1);
+    REQUIRE(log.size() == 1);
+    CHECK(log[0].parents == std::vector<std::string>{ours, theirs});
+}
+
+TEST_CASE("merge: noFastForward makes a merge commit that keeps our fork record", "[core][merge][fork]") {
+    SECTION("theirs adds [upstream] and [[lineage]]") {
+        Repo r;
+        r.repo.checkoutBranch("theirs");
+        r.write("telar.toml", kProject + kUpstream + kLineage);
+        r.write("frame/module.toml", replaced(kFrame, "unit_cost = 0.12", "unit_cost = 0.15"));
+        const std::string theirs = r.commit("Fork, then cheaper bolts", kBob);
+        r.repo.checkoutBranch("main");
+        MergeOptions noFf;
+        noFf.noFastForward = true;
+        MergeResult m = mergeRevision(r.repo, "theirs", kCarol, noFf);
+        REQUIRE(m.conflicts.empty());
+        CHECK_FALSE(m.fastForward);
+        REQUIRE(m.committed);
+        CHECK(r.repo.resolve("HEAD") == m.commitId);
+        CHECK(r.read("telar.toml") == kProject);
+        CHECK(r.read("frame/module.toml") == replaced(kFrame, "unit_cost = 0.12", "unit_cost = 0.15"));
+        auto log = r.repo.log("HEAD", "", 1);
+        REQUIRE(log.size() == 1);
+        CHECK(log[0].parents == std::vector<std::string>{r.baseId, theirs});
+        CHECK(log[0].summary == "Merge theirs into main");
+        CHECK(r.repo.status().empty());
+        CHECK_FALSE(r.exists("MERGE_HEAD"));
+        // merged: a second merge is up to date
+        CHECK(mergeRevision(r.repo, "theirs", kCarol, noFf).upToDate);
+    }
+    SECTION("theirs removes our [upstream]") {
+        Repo r;
+        r.write("telar.toml", kProject + kUpstream + kLineage);
+        const std::string fork = r.commit("Fork of https://example.org/test-press.git", kAlice);
+        r.repo.createBranch("up", "HEAD");
+        r.repo.checkoutBranch("up");
+        r.write("telar.toml", kProject);
+        r.write("frame/module.toml", replaced(kFrame, "quantity = 2", "quantity = 4"));
+        const std::string theirs = r.commit("Upstream design", kBob);
+        r.repo.checkoutBranch("main");
+        MergeOptions noFf;
+        noFf.noFastForward = true;
+        MergeResult m = mergeRevision(r.repo, "up", kCarol, noFf);
+        REQUIRE(m.conflicts.empty());
+        REQUIRE(m.committed);
+        CHECK(r.read("telar.toml") == kProject + kUpstream + kLineage);
+        CHECK(r.read("frame/module.toml") == replaced(kFrame, "quantity = 2", "quantity = 4"));
+        auto log = r.repo.log("HEAD", "", 1);
+        REQUIRE(log.size() == 1);
+        CHECK(log[0].parents == std::vector<std::string>{fork, theirs});
+    }
+}

@@ -23,7 +23,8 @@ using telar::test::writeFile;
 
 namespace {
 
-std::string git(const fs::path& cwd, const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
+std::string git(const fs::path& cwd, const std::vector<std::string>& args,
+                const std::vector<std::string>& env = {}) {
     std::vector<std::string> argv = {"git"};
     argv.insert(argv.end(), args.begin(), args.end());
     std::vector<std::string> fullEnv = {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"};
@@ -32,7 +33,8 @@ std::string git(const fs::path& cwd, const std::vector<std::string>& args, const
     INFO("git " << args.front() << ": " << r.err);
     REQUIRE(r.exitCode == 0);
     std::string out = r.out;
-    while (!out.empty() && out.back() == '\n') out.pop_back();
+    while (!out.empty() && out.back() == '\n')
+        out.pop_back();
     return out;
 }
 
@@ -61,10 +63,12 @@ TEST_CASE("a fork of a fork keeps the chain and provenance marks inherited commi
     writeFile(b / "doc/notes.txt", "one\ntwo\nthree\n");
     std::string b1 = commit(b, "B1", "Ben Fork", 2);
     git(tmp.path(), {"clone", "-q", b.string(), c.string()});
-    writeFile(c / "telar.toml", "[project]\nname = \"C\"\nlicense = \"CERN-OHL-S-2.0\"\n\n[upstream]\nurl = \"" +
-                                    b.string() + "\"\ncommit = \"" + b1 + "\"\n\n[[lineage]]\nurl = \"" + a.string() +
-                                    "\"\ncommit = \"" + a2 + "\"\n\n[[lineage]]\nurl = \"https://gone.example/x.git\"\n"
-                                    "commit = \"1111111111111111111111111111111111111111\"\n");
+    writeFile(c / "telar.toml",
+              "[project]\nname = \"C\"\nlicense = \"CERN-OHL-S-2.0\"\n\n[upstream]\nurl = \"" + b.string() +
+                  "\"\ncommit = \"" + b1 + "\"\n\n[[lineage]]\nurl = \"" + a.string() + "\"\ncommit = \"" +
+                  a2 +
+                  "\"\n\n[[lineage]]\nurl = \"https://gone.example/x.git\"\n"
+                  "commit = \"1111111111111111111111111111111111111111\"\n");
     commit(c, "C1 record the fork", "Cleo Second", 3);
     writeFile(c / "doc/notes.txt", "one\ntwo\nthree\nfour\n");
     std::string c2 = commit(c, "C2", "Cleo Second", 4);

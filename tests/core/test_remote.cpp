@@ -338,6 +338,38 @@ TEST_CASE("forking a design clones it, records [upstream] and commits the fork",
     CHECK_FALSE(fs::exists(tmp / "fork3"));
 }
 
+TEST_CASE("the fork record differs only when [upstream] or [[lineage]] change", "[core][remote]") {
+    TempDir tmp;
+    std::string head = makeDesign(tmp / "press");
+    auto fork = forkRepository((tmp / "press").string(), tmp / "fork", kBruno, "2026-11-21");
+    auto repo = Repository::open(tmp / "fork");
+    CHECK(forkRecordDiffers(repo, head, fork.forkCommit));
+    CHECK(forkRecordDiffers(repo, fork.forkCommit, head));
+    CHECK_FALSE(forkRecordDiffers(repo, "upstream/main~1", "upstream/main")); // neither has one
+    CHECK_FALSE(forkRecordDiffers(repo, fork.forkCommit, fork.forkCommit));
+
+    // Other project fields, comments and modules are not the fork record.
+    const std::string forked = readFile(tmp / "fork/telar.toml");
+    std::string text = forked;
+    text.replace(text.find("name = \"Press\""), 14, "name = \"Field press\"");
+    writeFile(tmp / "fork/telar.toml", "# Our press.\n" + text);
+    writeFile(tmp / "fork/frame/module.toml", "[module]\nname = \"Frame, welded\"\n");
+    std::string edited = *repo.commitAll("Rename", at(kBruno, kBruno.time + 60));
+    CHECK_FALSE(forkRecordDiffers(repo, fork.forkCommit, edited));
+
+    // Another fork date, or a lineage entry more, is.
+    text = forked;
+    text.replace(text.find("forked = \"2026-11-21\""), 21, "forked = \"2026-11-22\"");
+    writeFile(tmp / "fork/telar.toml", text);
+    std::string redated = *repo.commitAll("Redate", at(kBruno, kBruno.time + 120));
+    CHECK(forkRecordDiffers(repo, edited, redated));
+    writeFile(tmp / "fork/telar.toml", forked + "\n[[lineage]]\nurl = \"https://example.org/earth.git\"\n"
+                                                "commit = \"fedcba9876543210fedcba9876543210fedcba98\"\n");
+    std::string older = *repo.commitAll("Lineage", at(kBruno, kBruno.time + 180));
+    CHECK(forkRecordDiffers(repo, fork.forkCommit, older));
+    CHECK_THROWS_AS(forkRecordDiffers(repo, "HEAD", "no-such-branch"), telar::GitError);
+}
+
 TEST_CASE("a cancelled fetch or clone changes nothing", "[core][remote]") {
     TempDir tmp;
     std::string second = makeDesign(tmp / "press");

@@ -79,12 +79,16 @@ class ScopedEnv {
 public:
     ScopedEnv(const char* name, const char* value) : m_name(name) {
         if (const char* old = std::getenv(name)) m_old = old;
-        if (value) ::setenv(name, value, 1);
-        else ::unsetenv(name);
+        if (value)
+            ::setenv(name, value, 1);
+        else
+            ::unsetenv(name);
     }
     ~ScopedEnv() {
-        if (m_old) ::setenv(m_name.c_str(), m_old->c_str(), 1);
-        else ::unsetenv(m_name.c_str());
+        if (m_old)
+            ::setenv(m_name.c_str(), m_old->c_str(), 1);
+        else
+            ::unsetenv(m_name.c_str());
     }
 
 private:
@@ -101,19 +105,21 @@ TEST_CASE("a new store is created by the migrations, in WAL mode", "[core][store
     auto store = Store::open(file, notices.sink());
     CHECK(store->path() == file);
     CHECK(fs::is_regular_file(file));
-    CHECK(Store::latestSchemaVersion() == 1);
-    CHECK(store->schemaVersion() == 1);
+    CHECK(Store::latestSchemaVersion() == 2); // 1: cache, counters, repositories; 2: history index
+    CHECK(store->schemaVersion() == 2);
     CHECK(notices.lines.empty());
 
     CHECK(rawQuery(file, "PRAGMA journal_mode") == std::vector<std::string>{"wal"});
-    CHECK(rawQuery(file, "PRAGMA user_version") == std::vector<std::string>{"1"});
+    CHECK(rawQuery(file, "PRAGMA user_version") == std::vector<std::string>{"2"});
     CHECK(rawQuery(file, "PRAGMA application_id") == std::vector<std::string>{"1413827666"});
     CHECK(rawQuery(file, "SELECT type || ' ' || name FROM sqlite_schema WHERE type IN ('table', 'trigger') "
                          "ORDER BY type, name") ==
-          std::vector<std::string>{"table cache", "table counters", "table modules", "table modules_fts",
-                                   "table modules_fts_config", "table modules_fts_data", "table modules_fts_docsize",
-                                   "table modules_fts_idx", "table repositories", "table store_meta", "trigger modules_fts_delete",
-                                   "trigger modules_fts_insert", "trigger modules_fts_update"});
+          std::vector<std::string>{
+              "table cache", "table counters", "table history_changes", "table history_coauthors",
+              "table history_commits", "table history_parents", "table modules", "table modules_fts",
+              "table modules_fts_config", "table modules_fts_data", "table modules_fts_docsize",
+              "table modules_fts_idx", "table repositories", "table store_meta", "trigger modules_fts_delete",
+              "trigger modules_fts_insert", "trigger modules_fts_update"});
     // The store's own connection has foreign keys on and the busy timeout set.
     auto locked = telar::core::detail::lockStoreDatabase(*store);
     CHECK(locked.db.queryInt64("PRAGMA foreign_keys") == 1);
@@ -132,7 +138,7 @@ TEST_CASE("reopening a store keeps its data and does not migrate again", "[core]
     Notices notices;
     auto store = Store::open(file, notices.sink());
     CHECK(notices.lines.empty());
-    CHECK(store->schemaVersion() == 1);
+    CHECK(store->schemaVersion() == 2);
     CHECK(store->cacheGet("geometry", "blob:abc") == std::optional<std::string>("volume=12.5"));
     CHECK(store->counter("cad.analysed") == 3);
     auto repos = store->repositories();
@@ -147,20 +153,22 @@ TEST_CASE("a garbage store file is moved aside and rebuilt with a notice", "[cor
     fs::path file = tmp / "telar.db";
     std::string garbage(4096, '\0');
     std::mt19937 rng(42);
-    for (auto& c : garbage) c = static_cast<char>(rng() & 0xff);
+    for (auto& c : garbage)
+        c = static_cast<char>(rng() & 0xff);
     telar::test::writeFile(file, garbage);
 
     Notices notices;
     auto store = Store::open(file, notices.sink());
     REQUIRE(notices.lines.size() == 1);
-    CHECK(notices.lines[0] == "telar: the store at " + file.string() +
-                                  " was unreadable (not a database); rebuilt it — cached results will be recomputed");
+    CHECK(notices.lines[0] ==
+          "telar: the store at " + file.string() +
+              " was unreadable (not a database); rebuilt it — cached results will be recomputed");
     auto broken = brokenFiles(tmp.path());
     REQUIRE(broken.size() == 1);
     CHECK(broken[0].size() == std::string("telar.db.broken-20260101T000000Z").size());
     CHECK(telar::test::readFile(tmp / broken[0]) == garbage);
 
-    CHECK(store->schemaVersion() == 1);
+    CHECK(store->schemaVersion() == 2);
     store->cachePut("k", "v", "value");
     CHECK(store->cacheGet("k", "v") == std::optional<std::string>("value"));
     CHECK(rawQuery(file, "PRAGMA journal_mode") == std::vector<std::string>{"wal"});
@@ -178,14 +186,15 @@ TEST_CASE("a store from a newer Telar is treated as incompatible", "[core][store
     Notices notices;
     auto store = Store::open(file, notices.sink());
     REQUIRE(notices.lines.size() == 1);
-    CHECK(notices.lines[0] == "telar: the store at " + file.string() +
-                                  " was unreadable (schema version 2 is newer than this build of Telar knows (1)); "
-                                  "rebuilt it — cached results will be recomputed");
-    CHECK(store->schemaVersion() == 1);
+    CHECK(notices.lines[0] ==
+          "telar: the store at " + file.string() +
+              " was unreadable (schema version 3 is newer than this build of Telar knows (2)); "
+              "rebuilt it — cached results will be recomputed");
+    CHECK(store->schemaVersion() == 2);
     CHECK_FALSE(store->cacheGet("geometry", "k"));
     auto broken = brokenFiles(tmp.path());
     REQUIRE_FALSE(broken.empty());
-    CHECK(rawQuery(tmp / broken[0], "PRAGMA user_version") == std::vector<std::string>{"2"});
+    CHECK(rawQuery(tmp / broken[0], "PRAGMA user_version") == std::vector<std::string>{"3"});
     CHECK(rawQuery(tmp / broken[0], "SELECT value FROM cache") == std::vector<std::string>{"old"});
 }
 
@@ -194,16 +203,17 @@ TEST_CASE("another program's SQLite file is not taken over silently", "[core][st
     fs::path file = tmp / "telar.db";
     sqlite3* db = nullptr;
     REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(db, "CREATE TABLE notes(text); INSERT INTO notes VALUES ('keep me')", nullptr, nullptr,
-                         nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_exec(db, "CREATE TABLE notes(text); INSERT INTO notes VALUES ('keep me')", nullptr,
+                         nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
 
     Notices notices;
     auto store = Store::open(file, notices.sink());
     REQUIRE(notices.lines.size() == 1);
-    CHECK(notices.lines[0] == "telar: the store at " + file.string() +
-                                  " was unreadable (not a Telar store: application_id 0x00000000); rebuilt it — "
-                                  "cached results will be recomputed");
+    CHECK(notices.lines[0] ==
+          "telar: the store at " + file.string() +
+              " was unreadable (not a Telar store: application_id 0x00000000); rebuilt it — "
+              "cached results will be recomputed");
     auto broken = brokenFiles(tmp.path());
     REQUIRE(broken.size() == 1);
     CHECK(rawQuery(tmp / broken[0], "SELECT text FROM notes") == std::vector<std::string>{"keep me"});
@@ -215,7 +225,8 @@ namespace {
 void fillStore(const fs::path& file) {
     auto store = Store::open(file);
     for (int i = 0; i < 300; ++i)
-        store->cachePut("geometry", "key-" + std::to_string(i), std::string(200, static_cast<char>('a' + i % 26)));
+        store->cachePut("geometry", "key-" + std::to_string(i),
+                        std::string(200, static_cast<char>('a' + i % 26)));
 }
 
 // Overwrites the last three pages of the file: cache rows and index entries written last.
@@ -244,8 +255,9 @@ TEST_CASE("a store failing its integrity check is rebuilt", "[core][store]") {
     REQUIRE(notices.lines.size() == 1);
     INFO(notices.lines[0]);
     // SQLite names the first damaged page it meets; the notice stays on one line.
-    CHECK(notices.lines[0].rfind("telar: the store at " + file.string() + " was unreadable (integrity check failed: Page ",
-                                 0) == 0);
+    CHECK(notices.lines[0].rfind(
+              "telar: the store at " + file.string() + " was unreadable (integrity check failed: Page ", 0) ==
+          0);
     CHECK(notices.lines[0].find('\n') == std::string::npos);
     CHECK(notices.lines[0].find("); rebuilt it — cached results will be recomputed") != std::string::npos);
     CHECK(brokenFiles(tmp.path()).size() == 1);
@@ -266,16 +278,19 @@ TEST_CASE("damage met while the store is in use turns into misses and a rebuild 
         CHECK(notices.lines.empty());
         int hits = 0, misses = 0;
         for (int i = 0; i < 300; ++i) {
-            if (store->cacheGet("geometry", "key-" + std::to_string(i))) ++hits;
-            else ++misses;
+            if (store->cacheGet("geometry", "key-" + std::to_string(i)))
+                ++hits;
+            else
+                ++misses;
         }
         CHECK(misses > 0);
         CHECK(hits + misses == 300);
         store->cachePut("geometry", "key-new", "value"); // may or may not stick; never throws
         REQUIRE(notices.lines.size() == 1);
-        CHECK(notices.lines[0] == "telar: the store at " + file.string() +
-                                      " is damaged (database disk image is malformed); it will be checked and rebuilt "
-                                      "when it is next opened — cached results will be recomputed");
+        CHECK(notices.lines[0] ==
+              "telar: the store at " + file.string() +
+                  " is damaged (database disk image is malformed); it will be checked and rebuilt "
+                  "when it is next opened — cached results will be recomputed");
         CHECK(fs::exists(tmp / "telar.db.check"));
     }
     Notices notices;
@@ -291,7 +306,9 @@ TEST_CASE("quick_check runs on open at most once a day unless damage was met", "
     TempDir tmp;
     fs::path file = tmp / "telar.db";
     Store::open(file);
-    auto checkedAt = [&] { return rawQuery(file, "SELECT value FROM store_meta WHERE key = 'quick_check_at'"); };
+    auto checkedAt = [&] {
+        return rawQuery(file, "SELECT value FROM store_meta WHERE key = 'quick_check_at'");
+    };
     REQUIRE(checkedAt().size() == 1);
     CHECK(std::stoll(checkedAt()[0]) > 1700000000);
 
@@ -301,14 +318,15 @@ TEST_CASE("quick_check runs on open at most once a day unless damage was met", "
     Store::open(file);
     CHECK(checkedAt() == std::vector<std::string>{recent}); // trusted: not checked again
 
-    rawQuery(file, "UPDATE store_meta SET value = '" + std::to_string(now - 2 * 86400) + "' WHERE key = 'quick_check_at'");
+    rawQuery(file, "UPDATE store_meta SET value = '" + std::to_string(now - 2 * 86400) +
+                       "' WHERE key = 'quick_check_at'");
     Store::open(file);
     CHECK(std::stoll(checkedAt()[0]) >= now); // a day old: checked
 
     rawQuery(file, "UPDATE store_meta SET value = '" + recent + "' WHERE key = 'quick_check_at'");
     telar::test::writeFile(tmp / "telar.db.check", "damage\n");
     Store::open(file);
-    CHECK(std::stoll(checkedAt()[0]) >= now); // the marker forces a check…
+    CHECK(std::stoll(checkedAt()[0]) >= now);        // the marker forces a check…
     CHECK_FALSE(fs::exists(tmp / "telar.db.check")); // …and goes once the file passed it
 }
 
@@ -328,7 +346,8 @@ TEST_CASE("the cache stores bytes and never returns a damaged value", "[core][st
     CHECK(store->cacheGet("geometry", "blob:2") == std::optional<std::string>("area=4.0"));
 
     // Somebody (a disk, a bug) changes a value behind the checksum's back.
-    rawQuery(file, "UPDATE cache SET value = CAST('area=99.0' AS BLOB) WHERE kind = 'geometry' AND key = 'blob:2'");
+    rawQuery(file,
+             "UPDATE cache SET value = CAST('area=99.0' AS BLOB) WHERE kind = 'geometry' AND key = 'blob:2'");
     CHECK_FALSE(store->cacheGet("geometry", "blob:2"));
     // The damaged row is gone, and a recomputed value is stored again.
     CHECK(rawQuery(file, "SELECT count(*) FROM cache WHERE key = 'blob:2'") == std::vector<std::string>{"0"});
@@ -370,7 +389,8 @@ TEST_CASE("two connections write to one store at the same time", "[core][store]"
                 store.cachePut("geometry", who + "-" + std::to_string(i), "value " + std::to_string(i));
                 store.bumpCounter("writes");
                 if (i % 25 == 0)
-                    store.indexModules(tmp / who, {ModuleSummary{"m" + std::to_string(i), "Module", "desc", "MIT"}});
+                    store.indexModules(tmp / who,
+                                       {ModuleSummary{"m" + std::to_string(i), "Module", "desc", "MIT"}});
                 if (!store.cacheGet("geometry", who + "-" + std::to_string(i))) ++failures;
             }
         } catch (const std::exception& e) {
@@ -388,7 +408,8 @@ TEST_CASE("two connections write to one store at the same time", "[core][store]"
     CHECK(first->counter("writes") == 2 * kRounds);
     CHECK(second->cacheGet("geometry", "a-249") == std::optional<std::string>("value 249"));
     CHECK(first->cacheGet("geometry", "b-249") == std::optional<std::string>("value 249"));
-    CHECK(rawQuery(file, "SELECT count(*) FROM cache") == std::vector<std::string>{std::to_string(2 * kRounds)});
+    CHECK(rawQuery(file, "SELECT count(*) FROM cache") ==
+          std::vector<std::string>{std::to_string(2 * kRounds)});
 }
 
 TEST_CASE("two stores opened at once on a new file migrate it once", "[core][store]") {
@@ -410,13 +431,14 @@ TEST_CASE("two stores opened at once on a new file migrate it once", "[core][sto
                 ++failures;
             }
         });
-    for (auto& t : threads) t.join();
+    for (auto& t : threads)
+        t.join();
     CHECK(failures == 0);
     CHECK(notices.empty());
     CHECK(brokenFiles(tmp.path()).empty());
     for (auto& s : stores) {
         REQUIRE(s);
-        CHECK(s->schemaVersion() == 1);
+        CHECK(s->schemaVersion() == 2);
     }
 }
 
@@ -443,7 +465,8 @@ TEST_CASE("known repositories and full-text search over their modules", "[core][
 
     auto ids = [&](const std::string& query) {
         std::vector<std::string> out;
-        for (const auto& hit : store->searchModules(query)) out.push_back(hit.repositoryName + ":" + hit.module.id);
+        for (const auto& hit : store->searchModules(query))
+            out.push_back(hit.repositoryName + ":" + hit.module.id);
         return out;
     };
     CHECK(ids("welded") == std::vector<std::string>{"Open Press CEB:frame"});
@@ -531,7 +554,8 @@ TEST_CASE("core code reaches the store's connection through the private wrapper"
         db.prepare("INSERT INTO nowhere VALUES (1)");
         FAIL("prepare should throw");
     } catch (const sq::Error& e) {
-        CHECK(std::string(e.what()) == "cannot prepare 'INSERT INTO nowhere VALUES (1)': no such table: nowhere");
+        CHECK(std::string(e.what()) ==
+              "cannot prepare 'INSERT INTO nowhere VALUES (1)': no such table: nowhere");
         CHECK(e.primaryCode() == SQLITE_ERROR);
     }
 }

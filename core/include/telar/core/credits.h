@@ -33,15 +33,17 @@ struct CreditPolicy {
     double perOtherKib = 2.0;
     double maxCommitPoints = 100.0; // cap per commit and module; 0 = none
     double coAuthorWeight = 1.0;    // a co-author's part of a commit, relative to the author's 1
-    std::vector<std::string> cadExtensions{".step", ".stp", ".iges", ".igs", ".stl", ".brep", ".fcstd",
-                                           ".3mf",  ".obj", ".dxf",  ".svg", ".scad"};
+    std::vector<std::string> cadExtensions{".step",  ".stp", ".iges", ".igs", ".stl", ".brep",
+                                           ".fcstd", ".3mf", ".obj",  ".dxf", ".svg", ".scad"};
     std::vector<std::string> manifestFiles{"module.toml", "telar.toml"};
     std::vector<std::string> ignoredFiles{"contributions.toml", ".mailmap"};
     // Ledger: points per hour (or per unit of value when an entry gives value) by kind.
-    std::map<std::string, double> perHour{{"design", 10.0},        {"testing", 8.0}, {"documentation", 6.0},
-                                          {"fabrication-feedback", 8.0}, {"funding", 0.0}, {"other", 5.0}};
-    std::map<std::string, double> perValue{{"design", 0.0},        {"testing", 0.0}, {"documentation", 0.0},
-                                           {"fabrication-feedback", 0.0}, {"funding", 0.5}, {"other", 0.0}};
+    std::map<std::string, double> perHour{{"design", 10.0},       {"testing", 8.0},
+                                          {"documentation", 6.0}, {"fabrication-feedback", 8.0},
+                                          {"funding", 0.0},       {"other", 5.0}};
+    std::map<std::string, double> perValue{{"design", 0.0},        {"testing", 0.0},
+                                           {"documentation", 0.0}, {"fabrication-feedback", 0.0},
+                                           {"funding", 0.5},       {"other", 0.0}};
     double maxEntryPoints = 400.0; // cap per ledger entry; 0 = none
 };
 
@@ -71,7 +73,8 @@ struct Contribution {
 
 // Parses contributions.toml. Throws ManifestError ("contributions.toml:7:1: contribution[2].kind:
 // …") for unknown keys or kinds, a missing who/kind/date, neither or both of hours and value.
-std::vector<Contribution> parseContributions(std::string_view text, const std::string& file = "contributions.toml");
+std::vector<Contribution> parseContributions(std::string_view text,
+                                             const std::string& file = "contributions.toml");
 
 // One contributor's line in a scope (a module, the project-level files, or a product).
 struct CreditLine {
@@ -84,7 +87,7 @@ struct CreditLine {
     double historyPoints = 0;
     double ledgerPoints = 0;
     std::size_t ledgerEntries = 0;
-    double points = 0;       // historyPoints + ledgerPoints
+    double points = 0;        // historyPoints + ledgerPoints
     int shareBasisPoints = 0; // hundredths of a percent; a scope's lines sum to 10000
 
     double sharePercent() const { return shareBasisPoints / 100.0; }
@@ -92,9 +95,9 @@ struct CreditLine {
 
 // The credits of one scope.
 struct ScopeCredits {
-    std::string scope;   // module id, "(project)" for files outside modules, or the product id
+    std::string scope; // module id, "(project)" for files outside modules, or the product id
     bool product = false;
-    double points = 0;   // total
+    double points = 0;             // total
     std::vector<CreditLine> lines; // by points, then name
 };
 
@@ -104,8 +107,8 @@ struct CreditsReport {
     std::string tip;
     CreditPolicy policy;
     IndexUpdate index;
-    std::vector<ScopeCredits> modules;  // by module id, then "(project)"
-    std::vector<ScopeCredits> products; // in productsOf() order
+    std::vector<ScopeCredits> modules;   // by module id, then "(project)"
+    std::vector<ScopeCredits> products;  // in productsOf() order
     std::vector<std::string> unreadable; // commits whose sizes are unknown (missing blobs)
 };
 

@@ -92,8 +92,8 @@ private:
 
 // What one update of the index did.
 struct IndexUpdate {
-    std::string tip;          // the commit the revision named (40 hex); empty for an unborn HEAD
-    std::size_t indexed = 0;  // commits read from git and added now
+    std::string tip;           // the commit the revision named (40 hex); empty for an unborn HEAD
+    std::size_t indexed = 0;   // commits read from git and added now
     std::size_t reachable = 0; // commits reachable from tip, all indexed now
 };
 

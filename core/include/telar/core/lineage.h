@@ -17,9 +17,9 @@ namespace telar::core {
 struct LineageLink {
     int depth = 1;
     std::string url;
-    std::string commit; // 40 hex, as recorded
-    std::string forked; // ISO date as recorded; may be empty
-    std::string field;  // where it is recorded: "upstream" or "lineage[N]"
+    std::string commit;   // 40 hex, as recorded
+    std::string forked;   // ISO date as recorded; may be empty
+    std::string field;    // where it is recorded: "upstream" or "lineage[N]"
     bool present = false; // the recorded commit is in the local object database
     // Commits reachable from the revision and not from the recorded commit (the fork's own work
     // since), and the reverse; nullopt when the commit is not present locally.
@@ -30,6 +30,7 @@ struct LineageLink {
 // The fork chain of project as seen from the commit tip (40 hex; empty: no counts): [upstream]
 // first, then the [[lineage]] entries in order. Empty when the design is not a fork.
 // Throws GitError when the repository cannot be read.
-std::vector<LineageLink> lineageOf(const Repository& repo, const ProjectManifest& project, const std::string& tip);
+std::vector<LineageLink> lineageOf(const Repository& repo, const ProjectManifest& project,
+                                   const std::string& tip);
 
 } // namespace telar::core

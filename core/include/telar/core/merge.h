@@ -5,6 +5,8 @@
 // compared base/ours/theirs, so edits to different records or fields merge cleanly and the same
 // field changed both ways is one conflict on that field. The merged manifest is our text patched
 // in place, so comments survive. A CAD file changed on both sides is a conflict on its part.
+// [upstream] and [[lineage]] of telar.toml say where THIS repository was forked from: a merge
+// never changes them (ours is kept, whatever theirs added, removed or changed there).
 //
 // While conflicts remain, the merge is recorded in the repository (.git/MERGE_HEAD, MERGE_MSG and
 // .git/TELAR_MERGE with backups in .git/TELAR_MERGE.d) and abortMerge() restores the exact prior
@@ -67,6 +69,10 @@ struct MergeState {
 struct MergeOptions {
     // Commit even when the merge brings in licence findings of severity error.
     bool allowLicenceFindings = false;
+    // Make a merge commit (parents HEAD and theirs) even when HEAD is an ancestor of theirs,
+    // instead of fast-forwarding. `telar pull` and `telar sync` use it when a fast-forward would
+    // change [upstream] or [[lineage]] of telar.toml (see forkRecordDiffers in remote.h).
+    bool noFastForward = false;
 };
 
 // Merges theirs (a branch, tag or any revision) into HEAD. Throws UsageError when theirs names

@@ -73,9 +73,9 @@ struct ProvenanceCommit {
 // A release (tag) whose tree holds the item.
 struct ProvenanceRelease {
     std::string tag;
-    std::string commit;      // 40 hex
-    std::string path;        // the item's name at that release (renames followed)
-    bool sameAsRev = false;  // identical content to the item at the asked revision
+    std::string commit;     // 40 hex
+    std::string path;       // the item's name at that release (renames followed)
+    bool sameAsRev = false; // identical content to the item at the asked revision
 };
 
 // An origin record of imported geometry and how the file compares to it at the revision.
@@ -97,23 +97,23 @@ struct ProvenanceOrigin {
 
 // The whole answer.
 struct Provenance {
-    std::string query;   // as asked
+    std::string query; // as asked
     ProvenanceKind kind = ProvenanceKind::Path;
-    std::string module;  // for Module and Part
-    std::string part;    // for Part
-    std::vector<std::string> paths; // the item's current paths (folders or files)
-    std::vector<std::string> names; // every name followed through renames, current first
-    std::string rev;     // the revision the history was read from
-    std::string tip;     // its commit (40 hex); empty for an unborn branch
-    std::string tree;    // Tree::describe() of what origins were compared with
-    IndexUpdate index;   // what bringing the index up to date did
-    std::vector<ProvenanceCommit> commits; // newest first (children before parents)
+    std::string module;                              // for Module and Part
+    std::string part;                                // for Part
+    std::vector<std::string> paths;                  // the item's current paths (folders or files)
+    std::vector<std::string> names;                  // every name followed through renames, current first
+    std::string rev;                                 // the revision the history was read from
+    std::string tip;                                 // its commit (40 hex); empty for an unborn branch
+    std::string tree;                                // Tree::describe() of what origins were compared with
+    IndexUpdate index;                               // what bringing the index up to date did
+    std::vector<ProvenanceCommit> commits;           // newest first (children before parents)
     std::vector<ProvenanceContributor> contributors; // by commits (authored + co-authored), then name
     std::vector<ProvenanceRelease> releases;         // by tag name
     std::vector<ProvenanceOrigin> origins;           // in part order
     std::vector<LineageLink> upstream;               // the fork chain; empty when not a fork
-    std::vector<std::string> unreadable; // what could not be read (missing objects), deduplicated
-    std::vector<std::string> notes;      // other remarks (no telar.toml, design unreadable…)
+    std::vector<std::string> unreadable;             // what could not be read (missing objects), deduplicated
+    std::vector<std::string> notes;                  // other remarks (no telar.toml, design unreadable…)
 
     // The oldest and newest commit that touched the item; nullptr when none did.
     const ProvenanceCommit* firstChange() const { return commits.empty() ? nullptr : &commits.back(); }
@@ -136,10 +136,11 @@ Provenance provenanceOf(const Repository& repo, Store& store, const Tree& tree, 
 
 // The tags whose tree holds one of names (file or folder), with the first name found and
 // whether its content equals `current` (a tree or blob id; empty: never equal). Sorted by tag.
-std::vector<ProvenanceRelease> releasesContaining(const Repository& repo, const std::vector<std::string>& names,
-                                                  const std::string& current);
+std::vector<ProvenanceRelease>
+releasesContaining(const Repository& repo, const std::vector<std::string>& names, const std::string& current);
 
 // The git object id (40 hex) of path (file or folder) in the tree of commit; nullopt when absent.
-std::optional<std::string> entryIdAt(const Repository& repo, const std::string& commit, const std::string& path);
+std::optional<std::string> entryIdAt(const Repository& repo, const std::string& commit,
+                                     const std::string& path);
 
 } // namespace telar::core

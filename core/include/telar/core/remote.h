@@ -189,6 +189,13 @@ ForkResult forkRepository(const std::string& url, const std::filesystem::path& d
                           const std::optional<Signature>& who, const std::string& forked = "",
                           const Progress& progress = {}, const CredentialOptions& credentials = {});
 
+// Whether [upstream] or [[lineage]] of telar.toml differ between the commits from and to
+// name (url, commit and forked compared; no telar.toml counts as neither). These describe the
+// repository they are in, so `telar pull` and `telar sync` do not fast-forward over such a
+// change: they merge (MergeOptions::noFastForward) and keep ours. Throws GitError when from or
+// to names no commit.
+bool forkRecordDiffers(const Repository& repo, const std::string& from, const std::string& to);
+
 // The [upstream] url of the design in repo's working tree; nullopt when it has none.
 // Throws ManifestError when telar.toml is invalid, UsageError when it is missing.
 std::optional<Upstream> forkUpstream(const Repository& repo);
