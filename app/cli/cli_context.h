@@ -91,5 +91,7 @@ void addReleaseCommands(CLI::App&, Context&);
 void addRemoteCommands(CLI::App& app, Context& ctx);
 // provenance, lineage, credits, notice (cmd_provenance.cpp)
 void addProvenanceCommands(CLI::App&, Context&);
+// adopt (cmd_adopt.cpp)
+void addAdoptCommands(CLI::App&, Context&);
 
 } // namespace telar::cli

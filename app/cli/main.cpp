@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     addReleaseCommands(app, ctx);
     addRemoteCommands(app, ctx);
     addProvenanceCommands(app, ctx);
+    addAdoptCommands(app, ctx);
 
     try {
         app.parse(argc, argv);

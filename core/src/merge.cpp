@@ -545,7 +545,7 @@ MergeResult mergeRevision(Repository& repo, const std::string& theirs, const Sig
             if (b.count(path)) both[path].path = path;
         // [upstream] and [[lineage]] stay ours: telar.toml changed by theirs alone goes through
         // the structural merge too when its fork record differs from ours.
-        if (false && forkRecordDiffers(repo, *oursId, *theirsId))
+        if (b.count("telar.toml") && !a.count("telar.toml") && forkRecordDiffers(repo, *oursId, *theirsId))
             both["telar.toml"].path = "telar.toml";
         git_index_conflict_iterator* rawIt = nullptr;
         gitCheck(git_index_conflict_iterator_new(&rawIt, merged.get()), "cannot list conflicts");
