@@ -2,6 +2,7 @@
 
 #include "telar/core/adopt.h"
 #include "telar/core/manifest.h"
+#include "telar/error.h"
 #include "test_support.h"
 
 #include <catch2/catch.hpp>
