@@ -85,6 +85,12 @@ std::string joinIds(const std::vector<std::string>& ids) {
     return out;
 }
 
+std::vector<std::string> withAlternatives(const AdoptLicense& l) {
+    std::vector<std::string> all{l.id};
+    all.insert(all.end(), l.alternatives.begin(), l.alternatives.end());
+    return all;
+}
+
 } // namespace
 
 std::string adoptSanitizeId(std::string_view text) {
@@ -204,6 +210,7 @@ AdoptProposal proposeAdoption(const fs::path& dirIn) {
         if (isMesh(f.kind)) {
             p.process = "fdm-print";
         } else {
+            notes.push_back("process undecided (telar adopt)");
             prop.undecided.push_back({"process", f.path,
                                       "'" + f.path + "' is a " + (f.kind == CadKind::Step ? "STEP" : "IGES") +
                                           " file: its process (cnc-mill, laser-cut, fdm-print, purchased…) is "
@@ -275,7 +282,8 @@ AdoptProposal proposeAdoption(const fs::path& dirIn) {
         for (const auto& p : licFiles) {
             std::string stem = p.stem().string();
             AdoptLicense lic{"LICENSES/" + p.filename().string(), {}, {}, {}, {}};
-            if (!license::checkExpression(stem)) {
+            const auto* exact = license::Catalog::builtin().find(stem);
+            if (exact && exact->id == stem && !exact->deprecated()) {
                 lic.id = stem; // REUSE names the files by their SPDX id
             } else {
                 auto g = license::licenseFromText(readText(p));
@@ -382,7 +390,7 @@ AdoptProposal proposeAdoption(const fs::path& dirIn) {
             if (!seen.insert(c.lic.id).second) continue;
             prop.undecided.push_back(
                 {"license", c.lic.file,
-                 c.lic.file + " also names " + c.lic.id + (c.lic.kind.empty() ? "" : " (a " + c.lic.kind + " licence)") +
+                 c.lic.file + " also names " + joinIds(withAlternatives(c.lic)) + (c.lic.kind.empty() ? "" : " (a " + c.lic.kind + " licence)") +
                      ": it may cover " +
                      (c.lic.kind == "content" ? "documentation"
                       : c.lic.kind == "software" ? "software or firmware"
