@@ -138,6 +138,10 @@ void checkModule(const Tree& tree, const Catalog& catalog, Design& design, Modul
         checkFileInTree(tree, p.filePath, p.source, p.resolvedPath, rep);
         checkMaterial(catalog, p.material, p.source, rep);
         checkProcess(catalog, p.process, p.source, rep);
+        if (p.process.empty())
+            rep.warning(p.source.pos, p.source.fieldPath("process"),
+                        "part '" + p.id + "' has no process: the BOM cannot say how it is made or what it costs",
+                        "set process to an id from resources/processes.toml (purchased for bought parts)");
         checkPairing(catalog, p.process, p.material, p.source, rep);
         if (noDefaultLicense && p.license.empty())
             rep.warning(p.source.pos, p.source.path, "no licence applies to this part",

@@ -10,7 +10,9 @@
 #include "telar/error.h"
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
+#include <cstring>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -94,6 +96,19 @@ char statusLetter(git_delta_t status) {
     }
 }
 
+// Whether message may hold a Co-authored-by trailer (parsing trailers costs far more).
+bool mentionsCoAuthor(const std::string& message) {
+    static constexpr char kKey[] = "co-authored-by";
+    const size_t n = sizeof(kKey) - 1;
+    for (size_t i = 0; i + n <= message.size(); ++i) {
+        size_t k = 0;
+        while (k < n && std::tolower(static_cast<unsigned char>(message[i + k])) == kKey[k])
+            ++k;
+        if (k == n) return true;
+    }
+    return false;
+}
+
 bool isNotFound(int rc) {
     return rc == GIT_ENOTFOUND;
 }
@@ -121,7 +136,7 @@ public:
         out.summary = summaryOf(msg);
         out.author = signatureOf(git_commit_author(commit.get()));
         out.committer = signatureOf(git_commit_committer(commit.get()));
-        out.coAuthors = coAuthorsOf(msg);
+        if (mentionsCoAuthor(msg)) out.coAuthors = coAuthorsOf(msg);
         unsigned n = git_commit_parentcount(commit.get());
         std::vector<GitTreePtr> parentTrees;
         for (unsigned i = 0; i < n; ++i) {
@@ -169,8 +184,98 @@ public:
     }
 
 private:
+    // Compares two trees the way git does, skipping subtrees whose ids are equal (libgit2's
+    // tree-to-tree diff reads every subtree). Returns false when the answer could differ from
+    // libgit2's (a gitlink, a type change, an unreadable tree): the caller then asks libgit2.
+    bool fastDiff(git_tree* from, git_tree* to, const std::string& prefix, std::vector<FileChange>& out,
+                  bool& added, bool& deleted) {
+        size_t nf = from ? git_tree_entrycount(from) : 0, nt = to ? git_tree_entrycount(to) : 0;
+        size_t i = 0, j = 0;
+        auto isTree = [](const git_tree_entry* e) { return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE; };
+        // git's order: a tree sorts as if its name ended with '/'.
+        auto compare = [&](const git_tree_entry* a, const git_tree_entry* b) {
+            const char* na = git_tree_entry_name(a);
+            const char* nb = git_tree_entry_name(b);
+            size_t la = strlen(na), lb = strlen(nb), len = std::min(la, lb);
+            int c = memcmp(na, nb, len);
+            if (c != 0) return c;
+            unsigned char ca = la > len ? static_cast<unsigned char>(na[len]) : (isTree(a) ? '/' : 0);
+            unsigned char cb = lb > len ? static_cast<unsigned char>(nb[len]) : (isTree(b) ? '/' : 0);
+            return ca < cb ? -1 : (ca > cb ? 1 : 0);
+        };
+        auto one = [&](const git_tree_entry* e, bool isNew) -> bool {
+            git_filemode_t mode = git_tree_entry_filemode(e);
+            std::string path = prefix + git_tree_entry_name(e);
+            if (mode == GIT_FILEMODE_TREE) {
+                git_tree* sub = nullptr;
+                if (git_tree_lookup(&sub, m_repo, git_tree_entry_id(e)) < 0) return false;
+                GitTreePtr subPtr(sub);
+                return isNew ? fastDiff(nullptr, sub, path + "/", out, added, deleted)
+                             : fastDiff(sub, nullptr, path + "/", out, added, deleted);
+            }
+            if (mode == GIT_FILEMODE_COMMIT) return false;
+            FileChange c;
+            c.status = isNew ? 'A' : 'D';
+            c.path = std::move(path);
+            (isNew ? c.newBlob : c.oldBlob) = gitOidString(git_tree_entry_id(e));
+            (isNew ? added : deleted) = true;
+            out.push_back(std::move(c));
+            return true;
+        };
+        while (i < nf || j < nt) {
+            const git_tree_entry* a = i < nf ? git_tree_entry_byindex(from, i) : nullptr;
+            const git_tree_entry* b = j < nt ? git_tree_entry_byindex(to, j) : nullptr;
+            int c = !a ? 1 : (!b ? -1 : compare(a, b));
+            if (c < 0) {
+                if (!one(a, false)) return false;
+                ++i;
+                continue;
+            }
+            if (c > 0) {
+                if (!one(b, true)) return false;
+                ++j;
+                continue;
+            }
+            ++i, ++j;
+            git_filemode_t ma = git_tree_entry_filemode(a), mb = git_tree_entry_filemode(b);
+            bool sameId = git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
+            if (ma == GIT_FILEMODE_TREE && mb == GIT_FILEMODE_TREE) {
+                if (sameId) continue;
+                git_tree* ta = nullptr;
+                git_tree* tb = nullptr;
+                if (git_tree_lookup(&ta, m_repo, git_tree_entry_id(a)) < 0) return false;
+                GitTreePtr taPtr(ta);
+                if (git_tree_lookup(&tb, m_repo, git_tree_entry_id(b)) < 0) return false;
+                GitTreePtr tbPtr(tb);
+                if (!fastDiff(ta, tb, prefix + git_tree_entry_name(a) + "/", out, added, deleted)) return false;
+                continue;
+            }
+            if (ma == GIT_FILEMODE_COMMIT || mb == GIT_FILEMODE_COMMIT) return false;
+            if (sameId && ma == mb) continue;
+            if ((ma & 0170000) != (mb & 0170000)) return false; // split into D + A by libgit2
+            FileChange ch;
+            ch.status = 'M';
+            ch.path = prefix + git_tree_entry_name(b);
+            ch.oldBlob = gitOidString(git_tree_entry_id(a));
+            ch.newBlob = gitOidString(git_tree_entry_id(b));
+            out.push_back(std::move(ch));
+        }
+        return true;
+    }
+
     std::vector<FileChange> diff(git_tree* from, git_tree* to, bool renames,
                                  std::vector<std::string>& unreadable) {
+        {
+            // Rename detection only pairs deletions with additions: without both, libgit2's
+            // answer is the plain comparison.
+            std::vector<FileChange> fast;
+            bool added = false, deleted = false;
+            if (fastDiff(from, to, "", fast, added, deleted) && !(renames && added && deleted)) {
+                std::sort(fast.begin(), fast.end(),
+                          [](const FileChange& a, const FileChange& b) { return a.path < b.path; });
+                return fast;
+            }
+        }
         git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
         opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
         auto make = [&] {

@@ -307,8 +307,8 @@ TEST_CASE("a design on disk: real files and a real symlink out of the repository
     telar::test::writeFile(dir / "telar.toml", "[project]\nname = \"Disk\"\nlicense = \"CERN-OHL-P-2.0\"\n");
     telar::test::writeFile(dir / "frame/module.toml",
                            "[module]\nname = \"Frame\"\n\n[[part]]\nid = \"plate\"\nname = \"Plate\"\n"
-                           "file = \"cad/plate.step\"\n\n[[part]]\nid = \"secret\"\nname = \"Secret\"\n"
-                           "file = \"out/passwd\"\n");
+                           "file = \"cad/plate.step\"\nprocess = \"laser-cut\"\n\n[[part]]\nid = \"secret\"\n"
+                           "name = \"Secret\"\nfile = \"out/passwd\"\nprocess = \"laser-cut\"\n");
     telar::test::writeFile(dir / "frame/cad/plate.step", "ISO-10303-21;");
     std::filesystem::create_directory_symlink("/etc", dir / "frame/out");
     telar::test::writeFile(dir / ".git/module.toml", "not a module");
@@ -316,8 +316,23 @@ TEST_CASE("a design on disk: real files and a real symlink out of the repository
     Design d = loadDesign(tree, catalog());
     REQUIRE(d.diagnostics.size() == 1);
     CHECK(d.diagnostics[0].str() ==
-          "frame/module.toml:12:8: part[2].file: leads outside the repository through the symbolic link "
+          "frame/module.toml:13:8: part[2].file: leads outside the repository through the symbolic link "
           "frame/out -> /etc");
     CHECK(d.modules.size() == 1);
     CHECK(d.module("frame")->parts[0].resolvedPath == "frame/cad/plate.step");
+}
+
+TEST_CASE("a part without a process is a warning naming the part", "[core][design]") {
+    telar::test::TempDir dir;
+    telar::test::writeFile(dir / "telar.toml", "[project]\nname = \"Disk\"\nlicense = \"CERN-OHL-P-2.0\"\n");
+    telar::test::writeFile(dir / "frame/module.toml",
+                           "[module]\nname = \"Frame\"\n\n[[part]]\nid = \"plate\"\nname = \"Plate\"\n");
+    WorkingTree tree(dir.path());
+    Design d = loadDesign(tree, catalog());
+    REQUIRE(d.diagnostics.size() == 1);
+    CHECK(d.ok());
+    CHECK(d.diagnostics[0].severity == telar::core::Severity::Warning);
+    CHECK(d.diagnostics[0].str() ==
+          "frame/module.toml:4:1: part[1].process: part 'plate' has no process: the BOM cannot say how it is "
+          "made or what it costs");
 }
