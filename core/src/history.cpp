@@ -411,6 +411,18 @@ bool underName(const std::string& path, const std::string& name) {
            (path.size() > name.size() && path.compare(0, name.size(), name) == 0 && path[name.size()] == '/');
 }
 
+// How many commits are reachable from tip: reachableIds(tip).size() without reading and sorting
+// the ids (every row id the walk reaches is a commit row: the parents' foreign keys).
+size_t reachableCount(Store& store, const std::string& tip) {
+    if (tip.empty()) return 0;
+    auto locked = detail::lockStoreDatabase(store);
+    auto row = lookupCommit(locked.db, tip);
+    if (!row) return 0;
+    auto st = locked.db.prepare(std::string(kReach) + "SELECT count(*) FROM reach");
+    st.bindInt64(1, row->first);
+    return st.step() ? static_cast<size_t>(st.columnInt64(0)) : 0;
+}
+
 } // namespace
 
 // ---- trailers, partial clones ---------------------------------------------------------------
@@ -554,8 +566,11 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
         std::unordered_map<std::string, std::pair<int64_t, int64_t>> known; // oid → (row id, generation)
         std::vector<std::string> stack{*tip};
         auto lookup = db.prepare("SELECT id, generation FROM history_commits WHERE oid = ?1");
+        // An empty index (the first build) knows no commit: no need to ask for each one.
+        const bool indexEmpty = !db.queryInt64("SELECT EXISTS (SELECT 1 FROM history_commits)").value_or(0);
         auto isKnown = [&](const std::string& oid) {
             if (known.count(oid)) return true;
+            if (indexEmpty) return false;
             lookup.reset();
             lookup.bindText(1, oid);
             if (lookup.step()) {
@@ -689,7 +704,7 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
     }
     if (added > 0) m_store.bumpCounter("history.indexed", static_cast<int64_t>(added));
     result.indexed = added;
-    result.reachable = reachableIds(result.tip).size();
+    result.reachable = reachableCount(m_store, result.tip);
     return result;
 }
 
