@@ -24,13 +24,23 @@ struct ShapeMeasures {
     int solids = 0, shells = 0, closedShells = 0, faces = 0, edges = 0, vertices = 0;
     bool closed = false;
     bool valid = false;
+    // Set by measureShape for finishPart: whether centroid and moments are finite, and the first two
+    // principal axes of inertia.
+    bool principalFinite = false;
+    Vec3 axis1, axis2;
 };
 
 // Counts sub-shapes only (cheap): enough to decide whether a shape is a part.
 void countTopology(const TopoDS_Shape& shape, ShapeMeasures& m);
 
-// Full measurement of a part shape. Throws Standard_Failure from OCCT (caller converts).
+// Measurement of a part definition: everything grouping needs (topology, volume, area, inertia,
+// enclosing box). orientedSize and valid wait for finishPart. Throws Standard_Failure from OCCT
+// (caller converts).
 ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& options);
+
+// The per-unique-part work: stock size (orientedSize) and validity (BRepCheck). Run once per group of
+// definitions with the same geometry, on its representative. Throws Standard_Failure.
+void finishPart(const TopoDS_Shape& shape, ShapeMeasures& m, const AnalyzeOptions& options);
 
 // OCCT's enclosing axis-aligned box of shape moved by location (BRepBndLib::Add), without the
 // tolerance gap, which goes to gap.

@@ -248,12 +248,10 @@ std::string formatSize(const Vec3& s) {
     return buffer;
 }
 
-// Groups measured part definitions into unique parts and fills result.parts.
-void groupParts(DocumentAnalysis& a) {
-    AnalysisResult& r = a.result;
+// Groups measured part definitions into unique parts (sets Definition::part); returns the
+// representative definition of each part.
+std::vector<int> assignParts(DocumentAnalysis& a) {
     std::vector<int> representative; // definition index per part
-    std::vector<std::map<std::string, int>> nameVotes;
-    std::vector<std::vector<std::string>> nameOrder;
     for (std::size_t i = 0; i < a.definitions.size(); ++i) {
         Definition& d = a.definitions[i];
         if (d.kind != NodeKind::Part) continue;
@@ -266,10 +264,16 @@ void groupParts(DocumentAnalysis& a) {
         if (d.part < 0) {
             d.part = static_cast<int>(representative.size());
             representative.push_back(static_cast<int>(i));
-            nameVotes.emplace_back();
-            nameOrder.emplace_back();
         }
     }
+    return representative;
+}
+
+// Fills result.parts from the grouped definitions.
+void fillParts(DocumentAnalysis& a, const std::vector<int>& representative) {
+    AnalysisResult& r = a.result;
+    std::vector<std::map<std::string, int>> nameVotes(representative.size());
+    std::vector<std::vector<std::string>> nameOrder(representative.size());
     r.parts.resize(representative.size());
     for (std::size_t p = 0; p < representative.size(); ++p) {
         const Definition& d = a.definitions[static_cast<std::size_t>(representative[p])];
@@ -363,34 +367,52 @@ DocumentAnalysis analyzeDocument(const LoadedDocument& loaded, Format format, co
             return a.definitions[x].measures.faces > a.definitions[y].measures.faces;
         });
         std::vector<std::string> failures(a.definitions.size());
-        std::atomic<std::size_t> next{0}, done{0};
-        auto worker = [&] {
-            for (std::size_t k = next++; k < toMeasure.size(); k = next++) {
-                if (progress.isCancelled()) return;
-                Definition& d = a.definitions[toMeasure[k]];
-                try {
-                    d.measures = measureShape(d.shape, options);
-                } catch (const Standard_Failure& failure) {
-                    failures[toMeasure[k]] = describe(failure);
-                    d.measures.valid = false;
-                } catch (const std::exception& e) {
-                    failures[toMeasure[k]] = e.what();
-                    d.measures.valid = false;
+        // Runs fn on every listed definition, on all cores; each writes only its own slot.
+        auto forEachDefinition = [&](const std::vector<std::size_t>& list, const char* what, auto fn) {
+            std::atomic<std::size_t> next{0}, done{0};
+            auto worker = [&] {
+                for (std::size_t k = next++; k < list.size(); k = next++) {
+                    if (progress.isCancelled()) return;
+                    Definition& d = a.definitions[list[k]];
+                    try {
+                        fn(d);
+                    } catch (const Standard_Failure& failure) {
+                        if (failures[list[k]].empty()) failures[list[k]] = describe(failure);
+                        d.measures.valid = false;
+                    } catch (const std::exception& e) {
+                        if (failures[list[k]].empty()) failures[list[k]] = e.what();
+                        d.measures.valid = false;
+                    }
+                    progress.report(double(++done) / double(list.size()), what);
                 }
-                progress.report(double(++done) / double(toMeasure.size()), "measuring parts");
-            }
+            };
+            const std::size_t threads =
+                std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), list.size());
+            std::vector<std::thread> pool;
+            for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+            worker();
+            for (auto& t : pool) t.join();
+            progress.throwIfCancelled();
         };
-        const std::size_t threads =
-            std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), toMeasure.size());
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-        worker();
-        for (auto& t : pool) t.join();
-        progress.throwIfCancelled();
+        forEachDefinition(toMeasure, "measuring parts", [&](Definition& d) { d.measures = measureShape(d.shape, options); });
+        // Stock size and validity depend only on the geometry, so they are computed once per unique
+        // part (on its first definition) and shared by the definitions grouped with it.
+        const std::vector<int> representative = assignParts(a);
+        std::vector<std::size_t> toFinish(representative.begin(), representative.end());
+        std::stable_sort(toFinish.begin(), toFinish.end(), [&](std::size_t x, std::size_t y) {
+            return a.definitions[x].measures.faces > a.definitions[y].measures.faces;
+        });
+        forEachDefinition(toFinish, "checking parts", [&](Definition& d) { finishPart(d.shape, d.measures, options); });
+        for (Definition& d : a.definitions) {
+            if (d.kind != NodeKind::Part) continue;
+            const ShapeMeasures& rep = a.definitions[static_cast<std::size_t>(representative[static_cast<std::size_t>(d.part)])].measures;
+            d.measures.orientedSize = rep.orientedSize;
+            d.measures.valid = rep.valid;
+        }
         for (std::size_t i = 0; i < failures.size(); ++i)
             if (!failures[i].empty())
                 r.warnings.push_back("could not measure '" + a.definitions[i].productName + "': " + failures[i]);
-        groupParts(a);
+        fillParts(a, representative);
         // Totals over the placed instances. The overall box is the one OCCT gives for the whole
         // placed assembly: the union of exact-transformed boxes, grown once by the largest gap.
         double gap = 0.0;

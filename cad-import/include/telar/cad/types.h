@@ -14,7 +14,7 @@
 namespace telar::cad {
 
 // Bumped whenever analysis results may change for the same input bytes; part of every cache key.
-inline constexpr int kAnalyserVersion = 1;
+inline constexpr int kAnalyserVersion = 2;
 
 // The format of a file, detected from its content (the extension is only a tie-breaker).
 enum class Format { Unknown, Step, Iges, Brep, StlAscii, StlBinary, ThreeMf };
@@ -105,7 +105,7 @@ struct PartInfo {
     int vertices = 0;
     std::size_t triangles = 0;         // meshes only
     bool closed = false;               // solids/closed shells, or a watertight mesh
-    bool valid = false;                // BRepCheck passes (meshes: consistent orientation)
+    bool valid = false;                // topological BRepCheck passes (meshes: consistent orientation)
     std::optional<double> density;     // g/cm³, when the file carries one
     std::optional<std::string> material; // material name from the file
     std::optional<double> mass;        // grams = density × volume
