@@ -19,6 +19,7 @@ class App;
 
 namespace telar::core {
 class Store;
+struct AttributionNotice;
 }
 
 namespace telar::cli {
@@ -67,6 +68,9 @@ private:
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<ProgressSink> m_sink;
 };
+
+// The documented JSON of one product's attribution notice (`license notice`, `notice`).
+nlohmann::json attributionNoticeJson(const core::AttributionNotice& notice);
 
 // Prints j to stdout, indented, with a trailing newline.
 void printJson(const nlohmann::json& j);

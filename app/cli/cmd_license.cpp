@@ -375,30 +375,8 @@ void runNotice(Context& ctx, const std::string& product) {
         notices.push_back(core::attributionNotice(design, *tree, p));
     if (ctx.globals.json) {
         Json out = Json::array();
-        for (const auto& n : notices) {
-            Json modules = Json::array();
-            for (const auto& m : n.modules)
-                modules.push_back({{"module", m.module},
-                                   {"name", m.name},
-                                   {"version", m.version},
-                                   {"license", m.license},
-                                   {"other_licenses", m.otherLicenses}});
-            Json origins = Json::array();
-            for (const auto& o : n.origins)
-                origins.push_back({{"module", o.module},
-                                   {"part", o.part},
-                                   {"license", o.license},
-                                   {"author", o.author},
-                                   {"source", o.source},
-                                   {"retrieved", o.retrieved},
-                                   {"modified", o.modified ? Json(*o.modified) : Json(nullptr)}});
-            out.push_back({{"product", n.product},
-                           {"project", n.project},
-                           {"licensor", n.licensor},
-                           {"modules", modules},
-                           {"origins", origins},
-                           {"licenses", n.licenses}});
-        }
+        for (const auto& n : notices)
+            out.push_back(attributionNoticeJson(n));
         printJson({{"notices", out}});
         return;
     }
@@ -409,6 +387,28 @@ void runNotice(Context& ctx, const std::string& product) {
 }
 
 } // namespace
+
+nlohmann::json attributionNoticeJson(const core::AttributionNotice& n) {
+    using Json = nlohmann::json;
+    Json modules = Json::array();
+    for (const auto& m : n.modules)
+        modules.push_back({{"module", m.module},
+                           {"name", m.name},
+                           {"version", m.version},
+                           {"license", m.license},
+                           {"other_licenses", m.otherLicenses}});
+    Json origins = Json::array();
+    for (const auto& o : n.origins)
+        origins.push_back({{"module", o.module},
+                           {"part", o.part},
+                           {"license", o.license},
+                           {"author", o.author},
+                           {"source", o.source},
+                           {"retrieved", o.retrieved},
+                           {"modified", o.modified ? Json(*o.modified) : Json(nullptr)}});
+    return {{"product", n.product},   {"project", n.project}, {"licensor", n.licensor},
+            {"modules", modules},      {"origins", origins},   {"licenses", n.licenses}};
+}
 
 void addLicenseCommands(CLI::App& app, Context& ctx) {
     auto* lic =

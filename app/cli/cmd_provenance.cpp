@@ -407,35 +407,15 @@ void runNotice(Context& ctx, const std::string& product) {
     if (ctx.globals.json) {
         Json out = Json::array();
         for (const auto& n : notices) {
-            Json modules = Json::array();
-            for (const auto& m : n.modules)
-                modules.push_back({{"module", m.module},
-                                   {"name", m.name},
-                                   {"version", m.version},
-                                   {"license", m.license},
-                                   {"other_licenses", m.otherLicenses}});
-            Json origins = Json::array();
-            for (const auto& o : n.origins)
-                origins.push_back({{"module", o.module},
-                                   {"part", o.part},
-                                   {"license", o.license},
-                                   {"author", o.author},
-                                   {"source", o.source},
-                                   {"retrieved", o.retrieved},
-                                   {"modified", o.modified ? Json(*o.modified) : Json(nullptr)}});
+            Json notice = attributionNoticeJson(n);
             Json contributors = Json::array();
             for (const auto& l : contributorsOf(n.product))
                 contributors.push_back({{"name", l.name},
                                         {"email", l.email},
                                         {"commits", l.commits},
                                         {"ledger_entries", l.ledgerEntries}});
-            out.push_back({{"product", n.product},
-                           {"project", n.project},
-                           {"licensor", n.licensor},
-                           {"modules", modules},
-                           {"origins", origins},
-                           {"licenses", n.licenses},
-                           {"contributors", contributors}});
+            notice["contributors"] = contributors;
+            out.push_back(std::move(notice));
         }
         printJson({{"rev", credits.rev}, {"commit", nullable(credits.tip)}, {"notices", out}});
         return;
