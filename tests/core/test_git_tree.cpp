@@ -27,17 +27,8 @@ namespace {
 Signature signatureAt(int64_t time) { return Signature{"Alice Maker", "alice@example.org", time, 60}; }
 
 std::string git(const fs::path& repo, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"git"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto r = run(argv, repo,
-                 {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@e",
-                  "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@e", "GIT_AUTHOR_DATE=1700000000 +0000",
-                  "GIT_COMMITTER_DATE=1700000000 +0000"});
-    INFO("git " << args.front() << ": " << r.err);
-    REQUIRE(r.exitCode == 0);
-    std::string out = r.out;
-    while (!out.empty() && out.back() == '\n') out.pop_back();
-    return out;
+    return telar::test::git(repo, args, {"GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@e", "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@e",
+                                         "GIT_AUTHOR_DATE=1700000000 +0000", "GIT_COMMITTER_DATE=1700000000 +0000"});
 }
 
 std::string describeEntries(const std::vector<TreeEntry>& entries) {

@@ -17,26 +17,12 @@
 
 namespace fs = std::filesystem;
 using namespace telar::core;
+using telar::test::git;
 using telar::test::run;
 using telar::test::TempDir;
 using telar::test::writeFile;
 
 namespace {
-
-std::string git(const fs::path& cwd, const std::vector<std::string>& args,
-                const std::vector<std::string>& env = {}) {
-    std::vector<std::string> argv = {"git"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<std::string> fullEnv = {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"};
-    fullEnv.insert(fullEnv.end(), env.begin(), env.end());
-    auto r = run(argv, cwd, fullEnv);
-    INFO("git " << args.front() << ": " << r.err);
-    REQUIRE(r.exitCode == 0);
-    std::string out = r.out;
-    while (!out.empty() && out.back() == '\n')
-        out.pop_back();
-    return out;
-}
 
 std::string commit(const fs::path& repo, const std::string& message, const std::string& name, int hours) {
     std::string date = std::to_string(1767225600 + hours * 3600) + " +0000";

@@ -17,6 +17,7 @@
 namespace fs = std::filesystem;
 using namespace telar::core;
 using telar::test::readFile;
+using telar::test::git;
 using telar::test::run;
 using telar::test::TempDir;
 using telar::test::writeFile;
@@ -32,22 +33,7 @@ Signature at(const Signature& who, int64_t time) {
     return s;
 }
 
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-        s.pop_back();
-    return s;
-}
-
 // The git CLI with no user or system configuration.
-std::string git(const fs::path& dir, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"git"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto r = run(argv, dir, {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"});
-    INFO("git " << args.front() << ": " << r.err);
-    REQUIRE(r.exitCode == 0);
-    return trimmed(r.out);
-}
-
 const char* kProject = "# The press.\n[project]\nname = \"Press\"\nlicense = \"CERN-OHL-S-2.0\"\n";
 
 // A design repository with two commits by Amara; returns the second commit's id.

@@ -27,6 +27,7 @@ using telar::test::GitDaemon;
 using telar::test::GitHttpServer;
 using telar::test::makeBareRepository;
 using telar::test::readFile;
+using telar::test::git;
 using telar::test::run;
 using telar::test::TempDir;
 using telar::test::writeFile;
@@ -69,21 +70,6 @@ std::map<std::string, std::optional<std::string>> cleanEnv(const fs::path& home)
             {"TELAR_PASSWORD", std::nullopt}, {"GIT_CONFIG_NOSYSTEM", "1"},
             {"HOME", home.string()},          {"XDG_CONFIG_HOME", (home / ".config").string()},
             {"GIT_TERMINAL_PROMPT", "0"}};
-}
-
-std::string trimmed(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r'))
-        s.pop_back();
-    return s;
-}
-
-std::string git(const fs::path& dir, const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"git"};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto r = run(argv, dir, {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"});
-    INFO("git " << args.front() << ": " << r.err);
-    REQUIRE(r.exitCode == 0);
-    return trimmed(r.out);
 }
 
 // A small design with one commit; returns its id.

@@ -94,4 +94,18 @@ RunResult run(const std::vector<std::string>& argv, const fs::path& cwd, const s
     return r;
 }
 
+std::string git(const fs::path& cwd, const std::vector<std::string>& args, const std::vector<std::string>& env) {
+    std::vector<std::string> argv = {"git"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> fullEnv = {"GIT_CONFIG_NOSYSTEM=1", "GIT_CONFIG_GLOBAL=/dev/null", "LC_ALL=C"};
+    fullEnv.insert(fullEnv.end(), env.begin(), env.end());
+    RunResult r = run(argv, cwd, fullEnv);
+    if (r.exitCode != 0)
+        throw std::runtime_error("git " + (args.empty() ? std::string() : args.front()) + " failed (exit " +
+                                 std::to_string(r.exitCode) + "): " + r.err);
+    std::string out = r.out;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+}
+
 } // namespace telar::test

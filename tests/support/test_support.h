@@ -47,6 +47,16 @@ RunResult run(const std::vector<std::string>& argv, const std::filesystem::path&
 
 } // namespace telar::test
 
+namespace telar::test {
+
+// Runs `git ARGS…` in cwd with the user's and the system's git configuration ignored (plus the
+// extra "NAME=value" assignments in env) and returns its stdout without trailing newlines.
+// Throws std::runtime_error with git's stderr when git fails.
+std::string git(const std::filesystem::path& cwd, const std::vector<std::string>& args,
+                const std::vector<std::string>& env = {});
+
+} // namespace telar::test
+
 // Skips the rest of a test case, visibly, when the real-data folder is missing.
 #define TELAR_REQUIRE_REALDATA(var)                                                              \
     auto var##_opt = ::telar::test::realdataDir();                                               \
