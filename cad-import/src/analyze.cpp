@@ -1,10 +1,10 @@
 // Entry points: format dispatch, the STL path, files from disk.
 #include "telar/cad/analyze.h"
 
-#include "occt_document.h"
+#include "engine.h"
+#include "size_warnings.h"
 #include "stl.h"
 #include "telar/error.h"
-#include "xcaf_analysis.h"
 
 #include <cerrno>
 #include <cmath>
@@ -129,9 +129,7 @@ AnalysisResult analyzeBytes(std::string_view bytes, const std::string& displayNa
     } else if (format == Format::ThreeMf) {
         throw CadError(displayName, "reading 3MF is not supported (3MF is an export format here)");
     } else {
-        const detail::LoadedDocument loaded =
-            detail::loadDocument(bytes, format, displayName, options, progress.child(0.0, 0.7));
-        r = detail::analyzeDocument(loaded, format, displayName, options, progress.child(0.7, 1.0)).result;
+        r = detail::engine(displayName).analyze(bytes, format, displayName, options, progress);
     }
     if (expected != Format::Unknown && !sameFamily(expected, format)) {
         r.warnings.insert(r.warnings.begin(), "the content is " + formatName(format) + " although the name ends in ." +

@@ -4,6 +4,7 @@
 
 #include "measure.h"
 #include "occt_document.h"
+#include "size_warnings.h"
 #include "telar/cad/types.h"
 #include "telar/progress.h"
 
@@ -47,8 +48,5 @@ struct DocumentAnalysis {
 // Throws CadError{name, reason} (too deep, no geometry) and Cancelled.
 DocumentAnalysis analyzeDocument(const LoadedDocument& loaded, Format format, const std::string& name,
                                  const AnalyzeOptions& options, const Progress& progress);
-
-// Plausibility and unit warnings shared with the mesh path.
-void addSizeWarnings(AnalysisResult& result, const AnalyzeOptions& options);
 
 } // namespace telar::cad::detail

@@ -21,6 +21,15 @@ RunResult CliFixture::telar(const std::vector<std::string>& args, const fs::path
     return run(argv, cwd.empty() ? m_tmp.path() : cwd, m_env);
 }
 
+RunResult CliFixture::telarEnv(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                               const fs::path& cwd) const {
+    std::vector<std::string> argv{(binaryDir() / "telar").string()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<std::string> all = m_env;
+    all.insert(all.end(), env.begin(), env.end());
+    return run(argv, cwd.empty() ? m_tmp.path() : cwd, all);
+}
+
 RunResult CliFixture::program(const std::vector<std::string>& argv, const fs::path& cwd) const {
     return run(argv, cwd.empty() ? m_tmp.path() : cwd, m_env);
 }

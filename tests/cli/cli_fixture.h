@@ -13,6 +13,9 @@ public:
     CliFixture();
     // Runs `telar ARGS…` in the given folder (default: the scratch folder).
     RunResult telar(const std::vector<std::string>& args, const std::filesystem::path& cwd = {}) const;
+    // The same with extra environment assignments ("NAME=value").
+    RunResult telarEnv(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                       const std::filesystem::path& cwd = {}) const;
     // Runs any program (git, telar-example-gen) with the fixture's environment.
     RunResult program(const std::vector<std::string>& argv, const std::filesystem::path& cwd = {}) const;
     const std::filesystem::path& dir() const { return m_tmp.path(); }
