@@ -97,5 +97,7 @@ void addRemoteCommands(CLI::App& app, Context& ctx);
 void addProvenanceCommands(CLI::App&, Context&);
 // adopt (cmd_adopt.cpp)
 void addAdoptCommands(CLI::App&, Context&);
+// import (cmd_import.cpp)
+void addImportCommands(CLI::App&, Context&);
 
 } // namespace telar::cli

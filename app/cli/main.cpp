@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
     addRemoteCommands(app, ctx);
     addProvenanceCommands(app, ctx);
     addAdoptCommands(app, ctx);
+    addImportCommands(app, ctx);
 
     try {
         app.parse(argc, argv);
