@@ -12,9 +12,14 @@
 #include <algorithm>
 #include <cctype>
 #include <climits>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
 #include <map>
+#include <mutex>
 #include <set>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -423,6 +428,79 @@ size_t reachableCount(Store& store, const std::string& tip) {
     return st.step() ? static_cast<size_t>(st.columnInt64(0)) : 0;
 }
 
+// Reads the commits of a list in order, on a second thread when there are many, so that reading
+// git objects overlaps writing rows. Only that thread touches the repository while it runs (the
+// caller holds the repository's mutex and leaves git alone until finish()).
+class CommitPipeline {
+public:
+    CommitPipeline(CommitReader& reader, std::vector<git_oid> oids) : m_reader(reader), m_oids(std::move(oids)) {
+        if (m_oids.size() >= kThreadFrom) m_thread = std::thread([this] { produce(); });
+    }
+    ~CommitPipeline() { finish(); }
+    CommitPipeline(const CommitPipeline&) = delete;
+    CommitPipeline& operator=(const CommitPipeline&) = delete;
+
+    // The next commit of the list; rethrows what reading it threw.
+    IndexedCommit next() {
+        if (!m_thread.joinable()) return m_reader.read(m_oids.at(m_taken++));
+        std::unique_lock lock(m_mutex);
+        m_ready.wait(lock, [&] { return !m_queue.empty() || m_error || m_done; });
+        if (m_queue.empty()) {
+            if (m_error) std::rethrow_exception(m_error);
+            throw std::logic_error("history pipeline ran dry");
+        }
+        IndexedCommit c = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_space.notify_one();
+        return c;
+    }
+
+    // Stops the reading thread (also when the caller gave up early) and waits for it.
+    void finish() {
+        if (!m_thread.joinable()) return;
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_space.notify_all();
+        m_thread.join();
+    }
+
+private:
+    static constexpr size_t kThreadFrom = 64;
+    static constexpr size_t kQueueLimit = 256;
+
+    void produce() {
+        try {
+            for (const git_oid& oid : m_oids) {
+                IndexedCommit c = m_reader.read(oid);
+                std::unique_lock lock(m_mutex);
+                m_space.wait(lock, [&] { return m_queue.size() < kQueueLimit || m_stop; });
+                if (m_stop) return;
+                m_queue.push_back(std::move(c));
+                m_ready.notify_one();
+            }
+        } catch (...) {
+            std::lock_guard lock(m_mutex);
+            m_error = std::current_exception();
+        }
+        std::lock_guard lock(m_mutex);
+        m_done = true;
+        m_ready.notify_one();
+    }
+
+    CommitReader& m_reader;
+    std::vector<git_oid> m_oids;
+    size_t m_taken = 0;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_ready, m_space;
+    std::deque<IndexedCommit> m_queue;
+    std::exception_ptr m_error;
+    bool m_done = false;
+    bool m_stop = false;
+};
+
 } // namespace
 
 // ---- trailers, partial clones ---------------------------------------------------------------
@@ -458,14 +536,9 @@ std::vector<Signature> coAuthorsOf(const std::string& message) {
 }
 
 void allowPartialClones() {
-    // Kept for the life of the process: a shutdown of the last session would forget the option.
+    // Every GitSession allows them; this one keeps libgit2 (and so the option) for the process.
     static GitSession* session = new GitSession();
     (void)session;
-    static bool done = false;
-    if (done) return;
-    const char* extensions[] = {"partialclone", "preciousobjects"};
-    gitCheck(git_libgit2_opts(GIT_OPT_SET_EXTENSIONS, extensions, size_t(2)), "cannot configure libgit2");
-    done = true;
 }
 
 // ---- PathFollower ---------------------------------------------------------------------------
@@ -633,6 +706,24 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
             }
         }
 
+        // Bulk-insert settings, restored on every exit:
+        // - the rows reference only rows inserted before them in this loop, so SQLite's per-row
+        //   foreign-key lookups (a fifth of a first build) are off;
+        // - no fsync: the index is derived data, and WAL keeps the file consistent when the
+        //   process dies; after a power loss a damaged store is detected and rebuilt (store.md).
+        //   The syncs of a first build cost more wall time than all of its CPU work.
+        struct BulkInsert {
+            sqlite::Database& db;
+            explicit BulkInsert(sqlite::Database& d) : db(d) {
+                db.exec("PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF");
+            }
+            ~BulkInsert() {
+                try {
+                    db.exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL");
+                } catch (...) {
+                }
+            }
+        } bulkInsert(db);
         auto insCommit = db.prepare(
             "INSERT INTO history_commits (oid, generation, summary, author_name, author_email, author_time, "
             "author_offset, committer_name, committer_email, committer_time, committer_offset, parents, "
@@ -645,13 +736,17 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
         auto insChange = db.prepare("INSERT INTO history_changes (commit_id, position, status, path, "
                                     "old_path, old_blob, new_blob, old_size, "
                                     "new_size, own) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        std::vector<git_oid> oids;
+        oids.reserve(order.size());
+        for (const auto& id : order) oids.push_back(pending.at(id).oid);
+        CommitPipeline commits(reader, std::move(oids));
         const size_t batch = 500;
         for (size_t start = 0; start < order.size(); start += batch) {
             sqlite::Transaction tx(db);
             for (size_t k = start; k < std::min(order.size(), start + batch); ++k) {
                 progress.throwIfCancelled();
                 const Pending& p = pending.at(order[k]);
-                IndexedCommit c = reader.read(p.oid);
+                IndexedCommit c = commits.next();
                 int64_t generation = 1;
                 std::vector<int64_t> parentRows;
                 for (const auto& parent : p.parents) {

@@ -111,6 +111,7 @@ std::unique_ptr<sqlite::Database> openChecked(const fs::path& file) {
     db->setBusyTimeout(kBusyTimeoutMs);
     int64_t now = nowSeconds();
     bool checked = false;
+    bool fresh = false;
     try {
         {
             // One read transaction: the checks see one consistent state even while another
@@ -136,13 +137,19 @@ std::unique_ptr<sqlite::Database> openChecked(const fs::path& file) {
                 if (first != "ok") throw Unreadable{"integrity check failed: " + oneLine(first)};
             }
             checked = wantCheck || objects == 0;
+            fresh = objects == 0;
             read.commit();
         }
         // WAL lets the CLI and the desktop app read while the other writes. A file system that
         // cannot do WAL leaves the store in rollback-journal mode, which still works.
+        // A new store is created without syncs (a crash leaves a file the next open rebuilds);
+        // its first fsyncs would otherwise cost more than building a history index.
+        if (fresh) db->exec("PRAGMA synchronous = OFF");
         db->queryText("PRAGMA journal_mode = WAL");
-        db->exec("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL");
+        if (!fresh) db->exec("PRAGMA synchronous = NORMAL");
+        db->exec("PRAGMA foreign_keys = ON");
         migrate(*db);
+        if (fresh) db->exec("PRAGMA synchronous = NORMAL");
         if (checked) {
             db->prepare("INSERT INTO store_meta (key, value) VALUES ('quick_check_at', ?1) "
                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value")

@@ -212,3 +212,70 @@ TEST_CASE("a missing blob is reported, not fatal", "[core][history]") {
     CHECK(p.unreadable[0] == "commit " + p.commits[0].id.substr(0, 7) + ": blob " + blob.substr(0, 7) +
                                  " of b/lost.step: missing from the object database");
 }
+
+namespace {
+
+// A linear history of n commits made with git fast-import: commit i (1-based) by author i % 3
+// writes m<i % 3>/part.step with i bytes.
+fs::path longHistory(const TempDir& tmp, int n) {
+    fs::path repo = tmp / "long";
+    fs::create_directories(repo);
+    git(repo, {"init", "-q", "-b", "main"});
+    std::string stream;
+    const char* people[] = {"Ana <ana@example.org>", "Ben <ben@example.org>", "Cy <cy@example.org>"};
+    for (int i = 1; i <= n; ++i) {
+        std::string who = std::string(people[i % 3]) + " " + std::to_string(1767225600 + i * 60) + " +0000";
+        std::string msg = "Change " + std::to_string(i);
+        stream += "commit refs/heads/main\nmark :" + std::to_string(i) + "\nauthor " + who + "\ncommitter " + who +
+                  "\ndata " + std::to_string(msg.size()) + "\n" + msg + "\n";
+        if (i > 1) stream += "from :" + std::to_string(i - 1) + "\n";
+        stream += "M 100644 inline m" + std::to_string(i % 3) + "/part.step\ndata " + std::to_string(i) + "\n" +
+                  std::string(static_cast<size_t>(i), 'p') + "\n";
+    }
+    writeFile(tmp / "stream", stream);
+    auto r = run({"/bin/sh", "-c", "git fast-import --quiet < '" + (tmp / "stream").string() + "'"}, repo);
+    REQUIRE(r.exitCode == 0);
+    return repo;
+}
+
+class CancelOnFirstReport : public telar::ProgressSink {
+public:
+    void update(double, std::string_view) override { progress->cancel(); }
+    const telar::Progress* progress = nullptr;
+};
+
+} // namespace
+
+TEST_CASE("a long history reads commits on a second thread with the same answers", "[core][history]") {
+    TempDir tmp{"telar-history-long"};
+    const fs::path repoDir = longHistory(tmp, 300);
+    auto store = Store::open(tmp / "store.db", [](const std::string&) {});
+    Repository repo = Repository::open(repoDir);
+    HistoryIndex index(repo, *store);
+
+    // Cancelled at the first progress report (after 50 commits): nothing half-indexed remains.
+    CancelOnFirstReport sink;
+    telar::Progress cancelling(&sink);
+    sink.progress = &cancelling;
+    CHECK_THROWS_AS(index.update("HEAD", cancelling), telar::Cancelled);
+    CHECK(store->counter("history.indexed") == 0);
+
+    auto up = index.update("HEAD");
+    CHECK(up.indexed == 300);
+    CHECK(up.reachable == 300);
+    auto m1 = index.touching(up.tip, PathQuery{{"m1"}, {}});
+    REQUIRE(m1.size() == 100);
+    CHECK(m1.front().commit.summary == "Change 298");
+    CHECK(m1.front().commit.author.name == "Ben");
+    CHECK(m1.back().commit.summary == "Change 1");
+    // Every change of m1 in order, newest first, with its sizes: commit i grows the file to i bytes.
+    bool sizesRight = true;
+    for (size_t k = 0; k < m1.size(); ++k) {
+        const int i = 298 - 3 * static_cast<int>(k);
+        REQUIRE(m1[k].commit.changes.size() == 1);
+        const FileChange& change = m1[k].commit.changes[0];
+        sizesRight = sizesRight && m1[k].commit.summary == "Change " + std::to_string(i) && change.newSize == i &&
+                     change.oldSize == (i == 1 ? 0 : i - 3);
+    }
+    CHECK(sizesRight);
+}

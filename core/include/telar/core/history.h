@@ -128,7 +128,8 @@ private:
 
 // Lets libgit2 open repositories that use extensions git sets for partial clones
 // (`extensions.partialclone`, made by `git clone --filter=…`). Telar never fetches missing
-// objects; it reports them as unreadable. Call before Repository::open. Idempotent.
+// objects; it reports them as unreadable. Repository::open allows them already; this keeps the
+// setting for the whole process (also between repositories). Idempotent.
 void allowPartialClones();
 
 // The people a commit message credits in `Co-authored-by: Name <email>` trailers (git's trailer
