@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -78,11 +80,52 @@ core::Store& Context::store() {
     return *m_store;
 }
 
-Progress Context::progress() {
-    if (globals.quiet || !::isatty(STDERR_FILENO)) return Progress();
-    if (!m_sink) m_sink = std::make_unique<TerminalProgress>();
-    return Progress(m_sink.get());
+namespace {
+
+// The progress Ctrl-C cancels (set once by Context::progress(); read by the handler) and whether
+// Ctrl-C came, also before that progress existed.
+std::atomic<Progress*> g_interruptProgress{nullptr};
+volatile std::sig_atomic_t g_interrupted = 0;
+
+void onInterrupt(int) {
+    if (g_interrupted) {
+        // Second Ctrl-C: the default action, now.
+        std::signal(SIGINT, SIG_DFL);
+        std::raise(SIGINT);
+        return;
+    }
+    g_interrupted = 1;
+    static const char text[] = "\ntelar: cancelling (Ctrl-C again to stop at once)\n";
+    [[maybe_unused]] auto n = ::write(STDERR_FILENO, text, sizeof text - 1);
+    if (Progress* p = g_interruptProgress.load()) p->cancel(); // a lock-free atomic store
 }
+
+} // namespace
+
+Progress Context::progress() {
+    if (!m_progress) {
+        if (!globals.quiet && ::isatty(STDERR_FILENO)) {
+            m_sink = std::make_unique<TerminalProgress>();
+            m_progress.emplace(m_sink.get());
+        } else {
+            m_progress.emplace();
+        }
+        g_interruptProgress.store(&*m_progress);
+        if (g_interrupted) m_progress->cancel();
+    }
+    return *m_progress;
+}
+
+void installInterruptHandler() {
+    static_assert(std::atomic<Progress*>::is_always_lock_free);
+    struct sigaction action {};
+    action.sa_handler = onInterrupt;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &action, nullptr);
+}
+
+bool interrupted() { return g_interrupted != 0; }
 
 void Context::notice(const std::string& text) const {
     if (!globals.quiet) std::cerr << text << "\n";

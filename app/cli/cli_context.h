@@ -29,6 +29,7 @@ enum ExitCode : int {
     kOk = 0,
     kFindings = 1, // the command ran and found problems, or failed
     kUsage = 2,    // the command line was wrong
+    kInterrupted = 130, // cancelled by Ctrl-C (128 + SIGINT, as shells report it)
 };
 
 // Options every command accepts (given before or after the command name).
@@ -55,7 +56,8 @@ public:
     std::unique_ptr<core::Tree> treeAt(const std::string& rev);
     // The local store (opened on first use). Notices about rebuilding go to stderr.
     core::Store& store();
-    // A progress reporter: a bar on stderr when it is a terminal and not --quiet.
+    // The invocation's progress reporter: a bar on stderr when it is a terminal and not --quiet.
+    // Every call shares one cancel flag, which Ctrl-C sets (see installInterruptHandler()).
     Progress progress();
     // Prints a notice on stderr unless --quiet.
     void notice(const std::string& text) const;
@@ -67,7 +69,15 @@ private:
     std::optional<core::Repository> m_repo;
     std::unique_ptr<core::Store> m_store;
     std::unique_ptr<ProgressSink> m_sink;
+    std::optional<Progress> m_progress;
 };
+
+// Ctrl-C (SIGINT) cancels the invocation's progress (Context::progress()): the running command
+// stops at its next check, cleans up (no half-written file, workers stopped) and telar exits with
+// kInterrupted. A second Ctrl-C ends the process at once.
+void installInterruptHandler();
+// Whether SIGINT arrived.
+bool interrupted();
 
 // The documented JSON of one product's attribution notice (`license notice`, `notice`).
 nlohmann::json attributionNoticeJson(const core::AttributionNotice& notice);

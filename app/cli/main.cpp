@@ -12,6 +12,7 @@
 int main(int argc, char** argv) {
     using namespace telar::cli;
     Context ctx;
+    installInterruptHandler();
     CLI::App app{"Telar: open hardware design commons — designs, BOMs, licences and provenance in git"};
     app.name("telar");
     app.set_version_flag("--version", "telar 0.1.0");
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
         return kUsage;
     } catch (const telar::Cancelled&) {
         std::cerr << "telar: cancelled\n";
-        return kFindings;
+        return interrupted() ? kInterrupted : kFindings;
     } catch (const telar::Error& e) {
         std::cerr << "telar: error: " << e.what() << "\n";
         return kFindings;
