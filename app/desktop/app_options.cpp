@@ -13,9 +13,12 @@ QString appUsage() {
         "  --rev REV           read the design at REV (branch, tag, commit; default: working tree)\n"
         "  --module ID         select this module once loaded (default: the first product)\n"
         "  --part ID           select this part of the selected module\n"
-        "  --view VIEW         tree, parts, bom or 3d: what to bring forward (default: tree)\n"
+        "  --view VIEW         tree, parts, bom, 3d, history or diff: what to bring forward\n"
+        "                      (default: tree)\n"
         "  --screenshot FILE   render the window to a PNG once everything is loaded, then exit\n"
         "  --size WxH          window size in pixels (e.g. 1280x800)\n"
+        "  --exit-when-ready   once the tree and the view asked for are shown, print the time\n"
+        "                      since launch and exit (the launch benchmark)\n"
         "  -h, --help          show this help\n"
         "  --version           show the version\n");
 }
@@ -58,6 +61,8 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
             o.help = true;
         } else if (arg == QLatin1String("--version")) {
             o.version = true;
+        } else if (arg == QLatin1String("--exit-when-ready")) {
+            o.exitWhenReady = true;
         } else if (arg == QLatin1String("--repo") || arg == QLatin1String("--rev") ||
                    arg == QLatin1String("--module") || arg == QLatin1String("--part") ||
                    arg == QLatin1String("--screenshot") || arg == QLatin1String("--view") ||
@@ -74,7 +79,9 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
                 else if (v == QLatin1String("parts")) o.view = View::Parts;
                 else if (v == QLatin1String("bom")) o.view = View::Bom;
                 else if (v == QLatin1String("3d")) o.view = View::ThreeD;
-                else return fail(QStringLiteral("--view must be tree, parts, bom or 3d, not '%1'").arg(v));
+                else if (v == QLatin1String("history")) o.view = View::History;
+                else if (v == QLatin1String("diff")) o.view = View::Diff;
+                else return fail(QStringLiteral("--view must be tree, parts, bom, 3d, history or diff, not '%1'").arg(v));
             } else {
                 static const QRegularExpression re(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"));
                 auto m = re.match(v);
@@ -89,6 +96,10 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
             return fail(QStringLiteral("unknown argument '%1' (see --help)").arg(arguments[i]));
         }
     }
+    if (o.exitWhenReady && !o.screenshot.isEmpty())
+        return fail(QStringLiteral("--exit-when-ready and --screenshot cannot be used together"));
+    if (o.exitWhenReady && o.repo.isEmpty() && !o.help && !o.version)
+        return fail(QStringLiteral("--exit-when-ready needs --repo DIR"));
     return o;
 }
 

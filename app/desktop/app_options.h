@@ -1,7 +1,7 @@
 #pragma once
 // The command line of telar-desktop:
 //   telar-desktop [--repo DIR] [--rev REV] [--module ID] [--part ID]
-//                 [--screenshot OUT.png] [--view tree|parts|bom|3d] [--size WxH]
+//                 [--screenshot OUT.png] [--view tree|parts|bom|3d|history|diff] [--size WxH]
 
 #include <QSize>
 #include <QString>
@@ -12,7 +12,7 @@
 namespace telar::desktop {
 
 // Which part of the main window is brought forward.
-enum class View { Tree, Parts, Bom, ThreeD };
+enum class View { Tree, Parts, Bom, ThreeD, History, Diff };
 
 struct AppOptions {
     QString repo;        // empty: the start page
@@ -22,6 +22,7 @@ struct AppOptions {
     QString screenshot;  // PNG to write once loaded, then exit
     View view = View::Tree;
     QSize size;          // window size; invalid: remembered or default
+    bool exitWhenReady = false; // print the launch time once the view asked for is shown, then exit
     bool help = false;
     bool version = false;
 };

@@ -1,33 +1,112 @@
 #include "bom_panel.h"
 
 #include "bom_table_model.h"
+#include "bom_tree_model.h"
+#include "fab_profile_picker.h"
 
+#include <QButtonGroup>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
+#include <QToolButton>
+#include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace telar::desktop {
 
 namespace {
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s) {
+    return QString::fromStdString(s);
+}
+
+QSortFilterProxyModel* makeProxy(QAbstractItemModel* source, int sortRole, QObject* parent) {
+    auto* proxy = new QSortFilterProxyModel(parent);
+    proxy->setSourceModel(source);
+    proxy->setSortRole(sortRole);
+    proxy->setFilterKeyColumn(-1);
+    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    proxy->setRecursiveFilteringEnabled(true); // tree: a module row stays when one of its parts matches
+    return proxy;
+}
+
+// The formats of the export dialog, in the order of its filters.
+struct ExportFilter {
+    BomExportFormat format;
+    const char* filter;
+};
+const ExportFilter kExportFilters[] = {
+    {BomExportFormat::Csv, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "CSV (*.csv)")},
+    {BomExportFormat::Xlsx, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "Excel workbook (*.xlsx)")},
+    {BomExportFormat::Json, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "JSON (*.json)")},
+    {BomExportFormat::Html, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "HTML page (*.html)")},
+};
 } // namespace
 
 BomPanel::BomPanel(QWidget* parent) : QWidget(parent) {
     m_title = new QLabel;
+    m_title->setWordWrap(true);
+
+    m_flatButton = new QToolButton;
+    m_flatButton->setText(tr("Flat"));
+    m_flatButton->setToolTip(tr("One line per unique part with its quantity per product"));
+    m_flatButton->setCheckable(true);
+    m_flatButton->setChecked(true);
+    m_treeButton = new QToolButton;
+    m_treeButton->setText(tr("Tree"));
+    m_treeButton->setToolTip(tr("Modules with their parts and sub-modules, quantities per parent"));
+    m_treeButton->setCheckable(true);
+    auto* viewGroup = new QButtonGroup(this);
+    viewGroup->setExclusive(true);
+    viewGroup->addButton(m_flatButton);
+    viewGroup->addButton(m_treeButton);
+    connect(m_flatButton, &QToolButton::clicked, this, [this] { setView(core::BomView::Flat); });
+    connect(m_treeButton, &QToolButton::clicked, this, [this] { setView(core::BomView::Tree); });
+
+    m_fabPicker = new FabProfilePicker;
+    connect(m_fabPicker, &FabProfilePicker::profileChosen, this, [this] {
+        onFabChanged();
+        emit fabProfileChosen(m_fabPicker->currentFile());
+    });
+    connect(m_fabPicker, &FabProfilePicker::loadFailed, this, [this](const QString& message) {
+        m_status->setText(tr("Fab profile not used: %1").arg(message));
+    });
+
     m_filter = new QLineEdit;
     m_filter->setPlaceholderText(tr("Filter BOM lines"));
     m_filter->setClearButtonEnabled(true);
+
+    m_exportButton = new QToolButton;
+    m_exportButton->setText(tr("Export…"));
+    m_exportButton->setToolTip(tr("Write this bill of materials as CSV, XLSX, JSON or HTML"));
+    m_exportButton->setEnabled(false);
+    connect(m_exportButton, &QToolButton::clicked, this, &BomPanel::chooseExportFile);
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_flatButton);
+    bar->addWidget(m_treeButton);
+    bar->addSpacing(8);
+    bar->addWidget(new QLabel(tr("Fab:")));
+    bar->addWidget(m_fabPicker);
+    bar->addStretch(1);
+    bar->addWidget(m_exportButton);
+
     m_model = new BomTableModel(this);
-    m_proxy = new QSortFilterProxyModel(this);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(BomTableModel::SortRole);
-    m_proxy->setFilterKeyColumn(-1);
-    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy = makeProxy(m_model, BomTableModel::SortRole, this);
+    m_treeModel = new BomTreeModel(this);
+    m_treeProxy = makeProxy(m_treeModel, BomTreeModel::SortRole, this);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_filter, &QLineEdit::textChanged, m_treeProxy, &QSortFilterProxyModel::setFilterFixedString);
+
     m_view = new QTableView;
     m_view->setModel(m_proxy);
     m_view->setSortingEnabled(true);
@@ -38,43 +117,102 @@ BomPanel::BomPanel(QWidget* parent) : QWidget(parent) {
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 8);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    // The fab's decision next to the quantity (its reason stays last, with the details).
+    m_view->horizontalHeader()->moveSection(BomTableModel::FabColumn, BomTableModel::QuantityColumn + 1);
+
+    m_treeView = new QTreeView;
+    m_treeView->setModel(m_treeProxy);
+    m_treeView->setSortingEnabled(true);
+    m_treeView->sortByColumn(-1, Qt::AscendingOrder);
+    m_treeView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_treeView->setAlternatingRowColors(true);
+    m_treeView->setUniformRowHeights(true);
+    m_treeView->header()->setStretchLastSection(true);
+    m_treeView->header()->moveSection(BomTreeModel::FabColumn, BomTreeModel::QuantityColumn + 1);
+
+    m_views = new QStackedWidget;
+    m_views->addWidget(m_view);
+    m_views->addWidget(m_treeView);
+
+    m_totalsModel = new BomTotalsModel(this);
+    auto* totalsProxy = makeProxy(m_totalsModel, BomTotalsModel::SortRole, this);
+    m_totalsView = new QTableView;
+    m_totalsView->setModel(totalsProxy);
+    m_totalsView->setSortingEnabled(true);
+    m_totalsView->sortByColumn(-1, Qt::AscendingOrder);
+    m_totalsView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_totalsView->setAlternatingRowColors(true);
+    m_totalsView->verticalHeader()->hide();
+    m_totalsView->verticalHeader()->setDefaultSectionSize(m_totalsView->fontMetrics().height() + 8);
+    m_totalsView->horizontalHeader()->setStretchLastSection(true);
+
+    auto* split = new QSplitter(Qt::Vertical);
+    split->addWidget(m_views);
+    split->addWidget(m_totalsView);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 1);
+
     m_totals = new QLabel;
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_totals->setWordWrap(true); // a long line must not widen the window
+    m_status = new QLabel;
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_status->setWordWrap(true);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
+    layout->addLayout(bar);
     layout->addWidget(m_filter);
-    layout->addWidget(m_view, 1);
+    layout->addWidget(split, 1);
     layout->addWidget(m_totals);
+    layout->addWidget(m_status);
     m_watcher = new QFutureWatcher<JobResult<BomSnapshot>>(this);
+    m_exportWatcher = new QFutureWatcher<JobResult<BomExport>>(this);
     m_title->setText(tr("Select a module to see its bill of materials"));
+    updateFabColumns();
 }
 
 BomPanel::~BomPanel() {
     cancel();
     m_watcher->waitForFinished();
+    m_exportWatcher->waitForFinished();
 }
 
-bool BomPanel::isBusy() const { return m_pending; }
+bool BomPanel::isBusy() const {
+    return m_pending || m_exportPending;
+}
 
 void BomPanel::cancel() {
     if (m_progress) m_progress->cancel();
+    if (m_exportProgress) m_exportProgress->cancel();
 }
 
-QString BomPanel::totalsText() const { return m_totals->text(); }
+std::shared_ptr<JobProgress> BomPanel::progress() const {
+    return m_exportPending ? m_exportProgress : m_progress;
+}
+
+QString BomPanel::totalsText() const {
+    return m_totals->text();
+}
+
+QString BomPanel::statusText() const {
+    return m_status->text();
+}
+
+void BomPanel::setErrorDialogsEnabled(bool enabled) {
+    m_errorDialogs = enabled;
+    m_fabPicker->setErrorDialogsEnabled(enabled);
+}
 
 void BomPanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
-    cancel();
+    if (m_progress) m_progress->cancel();
     ++m_generation;
     m_pending = false;
     m_running.clear();
     m_snapshot = std::move(snapshot);
     m_cache.clear();
-    m_shown.clear();
     m_module.clear();
-    m_model->setBom(nullptr);
-    m_totals->clear();
-    m_title->setText(tr("Select a module to see its bill of materials"));
+    clearShown(tr("Select a module to see its bill of materials"));
 }
 
 void BomPanel::setModule(const QString& moduleId) {
@@ -87,6 +225,49 @@ void BomPanel::setActive(bool active) {
     ensureComputed();
 }
 
+QString BomPanel::fabProfileFile() const {
+    return m_fabPicker->currentFile();
+}
+
+bool BomPanel::setFabProfileFile(const QString& file, QString* error) {
+    if (!m_fabPicker->selectFile(file, error)) return false;
+    onFabChanged();
+    return true;
+}
+
+void BomPanel::onFabChanged() {
+    m_fab = m_fabPicker->currentProfile();
+    m_status->clear();
+    // BOMs priced for another fab are of no use any more.
+    if (m_progress) m_progress->cancel();
+    ++m_generation;
+    m_pending = false;
+    m_running.clear();
+    m_cache.clear();
+    clearShown(m_module.isEmpty()
+                   ? tr("Select a module to see its bill of materials")
+                   : tr("The bill of materials of %1 is computed when this tab is shown").arg(m_module));
+    ensureComputed();
+}
+
+void BomPanel::setView(core::BomView view) {
+    m_viewMode = view;
+    m_flatButton->setChecked(view == core::BomView::Flat);
+    m_treeButton->setChecked(view == core::BomView::Tree);
+    m_views->setCurrentWidget(view == core::BomView::Flat ? static_cast<QWidget*>(m_view) : m_treeView);
+}
+
+void BomPanel::clearShown(const QString& title) {
+    m_shown.clear();
+    m_shownBom.reset();
+    m_model->setBom(nullptr);
+    m_treeModel->setBom(nullptr);
+    m_totalsModel->setBom(nullptr);
+    m_totals->clear();
+    m_exportButton->setEnabled(false);
+    m_title->setText(title);
+}
+
 void BomPanel::ensureComputed() {
     if (!m_active || !m_snapshot || m_module.isEmpty() || m_module == m_shown) return;
     if (auto cached = m_cache.value(m_module)) {
@@ -94,23 +275,24 @@ void BomPanel::ensureComputed() {
         emit jobFinished({});
         return;
     }
-    if (isBusy() && m_running == m_module) return;
-    cancel();
+    if (m_pending && m_running == m_module) return;
+    if (m_progress) m_progress->cancel();
     const int generation = ++m_generation;
     m_running = m_module;
-    m_model->setBom(nullptr);
-    m_totals->clear();
-    m_title->setText(tr("Computing the bill of materials of %1…").arg(m_module));
+    clearShown(m_fab ? tr("Computing the bill of materials of %1 for %2…").arg(m_module, qs(m_fab->name))
+                     : tr("Computing the bill of materials of %1…").arg(m_module));
     auto progress = std::make_shared<JobProgress>();
     m_progress = progress;
     auto design = m_snapshot->design;
     auto tree = m_snapshot->tree;
+    auto fab = m_fab;
     const std::string module = m_module.toStdString();
     m_watcher->disconnect(this);
     connect(m_watcher, &QFutureWatcherBase::finished, this, [this, generation] { onFinished(generation); });
     m_pending = true;
-    m_watcher->setFuture(QtConcurrent::run([design, tree, module, progress] {
-        return runJob<BomSnapshot>([&] { return computeModuleBom(design, tree, module, progress->progress()); });
+    m_watcher->setFuture(QtConcurrent::run([design, tree, module, fab, progress] {
+        return runJob<BomSnapshot>(
+            [&] { return computeFabBom(design, tree, module, fab, progress->progress()); });
     }));
     emit jobStarted();
 }
@@ -136,15 +318,112 @@ void BomPanel::onFinished(int generation) {
     ensureComputed(); // the selection may have moved on meanwhile
 }
 
+void BomPanel::updateFabColumns() {
+    const bool noFab = !m_shownBom || m_shownBom->bom.fabName.empty();
+    m_view->setColumnHidden(BomTableModel::FabColumn, noFab);
+    m_view->setColumnHidden(BomTableModel::FabReasonColumn, noFab);
+    m_treeView->setColumnHidden(BomTreeModel::FabColumn, noFab);
+    m_treeView->setColumnHidden(BomTreeModel::FabReasonColumn, noFab);
+}
+
 void BomPanel::show(const std::shared_ptr<const BomSnapshot>& snap) {
     m_shown = qs(snap->module);
-    m_model->setBom(std::shared_ptr<const core::Bom>(snap, &snap->bom));
-    if (m_model->rowCount() <= 500) m_view->resizeColumnsToContents();
+    m_shownBom = snap;
+    const std::shared_ptr<const core::Bom> bom(snap, &snap->bom);
+    m_model->setBom(bom);
+    m_treeModel->setBom(bom);
+    m_totalsModel->setBom(bom);
+    updateFabColumns();
+    if (m_model->rowCount() <= 500) {
+        m_view->resizeColumnsToContents();
+        m_treeView->expandAll();
+        for (int c = 0; c < BomTreeModel::ColumnCount; ++c)
+            m_treeView->resizeColumnToContents(c);
+    } else {
+        m_treeView->expandToDepth(0);
+    }
+    m_totalsView->resizeColumnsToContents();
     QString title = tr("Bill of materials of %1 at %2").arg(m_shown, qs(snap->bom.treeName));
+    if (!snap->bom.fabName.empty())
+        title += tr(", for %1 (%2)").arg(qs(snap->bom.fabName), qs(snap->bom.currency));
     if (!snap->note.empty()) title += QStringLiteral(" — ") + qs(snap->note);
-    for (const auto& p : snap->bom.problems) title += QStringLiteral("\n") + tr("problem: %1").arg(qs(p));
+    for (const auto& p : snap->bom.problems)
+        title += QStringLiteral("\n") + tr("problem: %1").arg(qs(p));
     m_title->setText(title);
     m_totals->setText(m_model->totalsText());
+    m_exportButton->setEnabled(true);
+}
+
+// ---- export --------------------------------------------------------------------------------
+
+void BomPanel::chooseExportFile() {
+    if (!m_shownBom) return;
+    QStringList filters;
+    for (const auto& f : kExportFilters)
+        filters << tr(f.filter);
+    QString selected = filters.first();
+    QString base = m_shown;
+    base.replace(QLatin1Char('/'), QLatin1Char('-'));
+    const QString suggested =
+        QDir(m_exportFile.isEmpty() ? QDir::homePath() : QFileInfo(m_exportFile).absolutePath())
+            .filePath(base + QStringLiteral("-bom.csv"));
+    QString file = QFileDialog::getSaveFileName(this, tr("Export the bill of materials"), suggested,
+                                                filters.join(QStringLiteral(";;")), &selected);
+    if (file.isEmpty()) return;
+    // The file's extension decides; without a known one, the chosen filter does (and names it).
+    std::optional<BomExportFormat> format = formatFromName(QFileInfo(file).suffix());
+    if (!format) {
+        format = BomExportFormat::Csv;
+        for (const auto& f : kExportFilters)
+            if (tr(f.filter) == selected) format = f.format;
+        file += QLatin1Char('.') + formatName(*format);
+    }
+    exportTo(file, *format);
+}
+
+bool BomPanel::exportTo(const QString& file, BomExportFormat format) {
+    if (!m_shownBom || m_exportPending || !m_snapshot) return false;
+    const int generation = ++m_exportGeneration;
+    auto progress = std::make_shared<JobProgress>();
+    m_exportProgress = progress;
+    m_exportFile = file;
+    auto snap = m_shownBom;
+    auto tree = m_snapshot->tree;
+    const core::BomView view = m_viewMode;
+    const std::filesystem::path path = file.toStdString();
+    m_exportWatcher->disconnect(this);
+    connect(m_exportWatcher, &QFutureWatcherBase::finished, this,
+            [this, generation] { onExportFinished(generation); });
+    m_exportPending = true;
+    m_exportButton->setEnabled(false);
+    m_status->setText(tr("Writing %1…").arg(file));
+    m_exportWatcher->setFuture(QtConcurrent::run([snap, tree, format, view, path, progress] {
+        return runJob<BomExport>(
+            [&] { return exportBom(snap->bom, format, view, tree, path, progress->progress()); });
+    }));
+    emit jobStarted();
+    return true;
+}
+
+void BomPanel::onExportFinished(int generation) {
+    if (generation != m_exportGeneration) return;
+    m_exportPending = false;
+    m_exportButton->setEnabled(m_shownBom != nullptr);
+    const JobResult<BomExport> result = m_exportWatcher->result();
+    QString error;
+    if (result.cancelled) {
+        error = tr("cancelled");
+        m_status->setText(tr("Export to %1 cancelled").arg(m_exportFile));
+    } else if (!result.value) {
+        error = result.error;
+        m_status->setText(tr("Export failed: %1").arg(error));
+        if (m_errorDialogs) QMessageBox::warning(this, tr("Cannot export the bill of materials"), error);
+    } else {
+        m_status->setText(tr("Wrote %1 (%2, %3 bytes)")
+                              .arg(m_exportFile, formatName(result.value->format).toUpper())
+                              .arg(result.value->bytes));
+    }
+    emit exportFinished(m_exportFile, error);
 }
 
 } // namespace telar::desktop

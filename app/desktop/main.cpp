@@ -2,6 +2,7 @@
 
 #include "app_icon.h"
 #include "app_options.h"
+#include "launch_probe.h"
 #include "main_window.h"
 #include "screenshot.h"
 
@@ -12,6 +13,7 @@
 
 int main(int argc, char** argv) {
     using namespace telar::desktop;
+    markLaunchStart();
     QSurfaceFormat format;
     format.setDepthBufferSize(24);
     format.setSamples(4);
@@ -43,7 +45,8 @@ int main(int argc, char** argv) {
     QApplication::setWindowIcon(appIcon());
 
     const bool screenshot = !options->screenshot.isEmpty();
-    MainWindow window(/*persistent=*/!screenshot);
+    const bool probe = options->exitWhenReady;
+    MainWindow window(/*persistent=*/!screenshot && !probe);
     if (options->size.isValid()) window.resize(options->size);
     window.setInitialSelection(options->module, options->part, options->view);
 
@@ -57,9 +60,19 @@ int main(int argc, char** argv) {
             QApplication::exit(code);
         });
     }
+    ReadyProbe* readyProbe = nullptr;
+    if (probe) {
+        window.setErrorDialogsEnabled(false);
+        readyProbe = new ReadyProbe(window);
+        QObject::connect(readyProbe, &ReadyProbe::finished, &app, [&](int code) {
+            exitCode = code;
+            QApplication::exit(code);
+        });
+    }
     window.show();
     if (!options->repo.isEmpty()) window.openRepository(options->repo, options->rev);
     if (driver) driver->start();
+    if (readyProbe) readyProbe->start();
     const int rc = app.exec();
-    return screenshot ? exitCode : rc;
+    return screenshot || probe ? exitCode : rc;
 }

@@ -2,11 +2,18 @@
 
 #include "app_icon.h"
 #include "bom_panel.h"
+#include "bom_table_model.h"
+#include "diff_panel.h"
+#include "fab_profile_editor.h"
+#include "history_panel.h"
+#include "license_panel.h"
 #include "mesh_view.h"
 #include "module_tree_model.h"
 #include "part_table_model.h"
+#include "picking.h"
 #include "properties_panel.h"
 #include "recent_repositories.h"
+#include "repo_dialogs.h"
 #include "start_page.h"
 
 #include <QAction>
@@ -39,6 +46,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <iostream>
+#include <optional>
 
 namespace telar::desktop {
 
@@ -155,16 +163,12 @@ void MainWindow::buildWorkspace() {
     partsLayout->addWidget(m_partFilter);
     partsLayout->addWidget(m_partView);
 
-    if (openGlAvailable()) {
-        m_meshView = new MeshView;
-        m_meshView->clear(tr("Select a part with a CAD file to see it here"));
-        m_viewPage = m_meshView;
-    } else {
-        auto* notice = new QLabel(tr("The 3D view needs OpenGL, which this display does not provide."));
-        notice->setAlignment(Qt::AlignCenter);
-        notice->setWordWrap(true);
-        m_viewPage = notice;
-    }
+    // The 3D view is made when its tab is first shown (ensureMeshView()): an OpenGL widget makes
+    // the whole window composite through OpenGL, which costs a software renderer hundreds of
+    // milliseconds at start-up (docs/benchmarks.md).
+    m_viewPage = new QWidget;
+    new QVBoxLayout(m_viewPage);
+    m_viewPage->layout()->setContentsMargins(0, 0, 0, 0);
 
     m_problems = new QTreeWidget;
     m_problems->setHeaderLabels({tr("Severity"), tr("Where"), tr("Problem"), tr("Hint")});
@@ -184,13 +188,64 @@ void MainWindow::buildWorkspace() {
             showError(tr("Cannot compute the bill of materials"), error);
     });
 
+    // Licences: checked while their tab is shown. One fab profile for both panels: a choice in
+    // either picker is passed to the other.
+    m_licensePanel = new LicensePanel;
+    connect(m_licensePanel, &LicensePanel::jobStarted, this, [this] { m_progressTimer->start(); });
+    connect(m_licensePanel, &LicensePanel::jobFinished, this, [this](const QString& error) {
+        pollProgress();
+        if (!error.isEmpty() && error != tr("cancelled")) showError(tr("Cannot check the licences"), error);
+    });
+    connect(m_bomPanel, &BomPanel::fabProfileChosen, this,
+            [this](const QString& file) { m_licensePanel->setFabProfileFile(file); });
+    connect(m_licensePanel, &LicensePanel::fabProfileChosen, this,
+            [this](const QString& file) { m_bomPanel->setFabProfileFile(file); });
+
+    // History and diff: jobs like the BOM's, run while their tab is shown; failures show in the
+    // panel and the status bar.
+    m_historyPanel = new HistoryPanel;
+    m_diffPanel = new DiffPanel;
+    connect(m_historyPanel, &HistoryPanel::jobStarted, this, [this] { m_progressTimer->start(); });
+    connect(m_historyPanel, &HistoryPanel::jobFinished, this, [this](const QString& error) {
+        pollProgress();
+        statusBar()->showMessage(
+            error.isEmpty() ? m_historyPanel->titleText() : tr("History: %1").arg(error), 10000);
+    });
+    connect(m_diffPanel, &DiffPanel::jobStarted, this, [this] { m_progressTimer->start(); });
+    connect(m_diffPanel, &DiffPanel::jobFinished, this, [this](const QString& error) {
+        pollProgress();
+        statusBar()->showMessage(error.isEmpty() ? m_diffPanel->titleText() : tr("Diff: %1").arg(error),
+                                 10000);
+    });
+
     m_tabs = new QTabWidget;
     m_tabs->addTab(m_partsPage, tr("Parts"));
     m_tabs->addTab(m_bomPanel, tr("BOM"));
+    m_tabs->addTab(m_licensePanel, tr("Licences"));
     m_tabs->addTab(m_viewPage, tr("3D view"));
     m_tabs->addTab(m_problems, tr("Problems"));
+    m_tabs->addTab(m_historyPanel, tr("History"));
+    m_tabs->addTab(m_diffPanel, tr("Diff"));
     connect(m_tabs, &QTabWidget::currentChanged, this,
             [this] { m_bomPanel->setActive(m_tabs->currentWidget() == m_bomPanel); });
+    // 3D selection sync: a module's assembly is read when the 3D view is shown; BOM rows
+    // highlight their instances; a pick waiting for the BOM is applied once it is computed.
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        if (m_tabs->currentWidget() == m_viewPage) ensureMeshView();
+        const bool in3d = m_meshView && m_tabs->currentWidget() == m_viewPage;
+        if (m_fitAction) m_fitAction->setEnabled(in3d);
+        if (m_resetViewAction) m_resetViewAction->setEnabled(in3d);
+        showModuleGeometry();
+    });
+    connect(m_bomPanel->view()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) { onBomRowChanged(current); });
+    connect(m_bomPanel, &BomPanel::jobFinished, this, [this] { selectPickedBomLine(); });
+    connect(m_tabs, &QTabWidget::currentChanged, this,
+            [this] { m_licensePanel->setActive(m_tabs->currentWidget() == m_licensePanel); });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        m_historyPanel->setActive(m_tabs->currentWidget() == m_historyPanel);
+        m_diffPanel->setActive(m_tabs->currentWidget() == m_diffPanel);
+    });
 
     m_properties = new PropertiesPanel;
     m_properties->setMinimumWidth(240);
@@ -207,19 +262,23 @@ void MainWindow::buildWorkspace() {
 }
 
 void MainWindow::buildActions() {
+    // Shortcuts are spelled out rather than taken from QKeySequence's standard keys, which differ
+    // between platforms (no Quit key on some): the same keys everywhere, as docs/desktop.md lists.
     QMenu* file = menuBar()->addMenu(tr("&File"));
     m_openAction = file->addAction(tr("&Open repository…"), this, &MainWindow::browseForRepository);
-    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
     m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_repositoryActions = new RepositoryActions(this, m_startPage);
+    m_repositoryActions->addFileActions(file);
     m_reloadAction = file->addAction(tr("&Reload"), this, [this] {
         if (m_snapshot) loadRevision(m_snapshot->rev);
     });
-    m_reloadAction->setShortcut(QKeySequence::Refresh);
+    m_reloadAction->setShortcut(QKeySequence(Qt::Key_F5));
     m_closeAction = file->addAction(tr("&Close repository"), this, &MainWindow::closeRepository);
-    m_closeAction->setShortcut(QKeySequence::Close);
+    m_closeAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_W));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* toTree = view->addAction(tr("Module &tree"), this, [this] { showView(View::Tree); });
@@ -236,29 +295,31 @@ void MainWindow::buildActions() {
         m_problems->setFocus();
     });
     toProblems->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_5));
+    QAction* toHistory = view->addAction(tr("&History"), this, [this] { showView(View::History); });
+    toHistory->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
+    QAction* toDiff = view->addAction(tr("&Diff between revisions"), this, [this] { showView(View::Diff); });
+    toDiff->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_7));
     QAction* filter = view->addAction(tr("&Filter parts"), this, [this] {
         showView(View::Parts);
         m_partFilter->setFocus();
         m_partFilter->selectAll();
     });
-    filter->setShortcut(QKeySequence::Find);
+    filter->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_F));
     view->addSeparator();
-    // F and Home act in the 3D view only, so typing in the filter is not disturbed.
+    // F and Home are enabled while the 3D view is the current tab (wherever the focus is in the
+    // window), so elsewhere the tree's type-ahead keeps them; line edits take typed keys first.
     m_fitAction = new QAction(tr("&Fit all"), this);
     m_fitAction->setShortcut(QKeySequence(Qt::Key_F));
-    m_fitAction->setShortcutContext(Qt::WidgetShortcut);
     m_resetViewAction = new QAction(tr("&Reset view"), this);
     m_resetViewAction->setShortcut(QKeySequence(Qt::Key_Home));
-    m_resetViewAction->setShortcutContext(Qt::WidgetShortcut);
-    if (m_meshView) {
-        connect(m_fitAction, &QAction::triggered, m_meshView, &MeshView::fitAll);
-        connect(m_resetViewAction, &QAction::triggered, m_meshView, &MeshView::resetView);
-        m_meshView->addAction(m_fitAction);
-        m_meshView->addAction(m_resetViewAction);
-    } else {
-        m_fitAction->setEnabled(false);
-        m_resetViewAction->setEnabled(false);
-    }
+    connect(m_fitAction, &QAction::triggered, this, [this] {
+        if (m_meshView) m_meshView->fitAll();
+    });
+    connect(m_resetViewAction, &QAction::triggered, this, [this] {
+        if (m_meshView) m_meshView->resetView();
+    });
+    m_fitAction->setEnabled(false);
+    m_resetViewAction->setEnabled(false);
     view->addAction(m_fitAction);
     view->addAction(m_resetViewAction);
 
@@ -268,6 +329,10 @@ void MainWindow::buildActions() {
     m_cancelAction->setEnabled(false);
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelJobs);
     addAction(m_cancelAction);
+
+    menuBar()->addMenu(m_repositoryActions->repositoryMenu());
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    tools->addAction(tr("&Fab profile…"), this, &MainWindow::openFabProfileEditor);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Telar"), this, [this] {
@@ -323,19 +388,24 @@ void MainWindow::setInitialSelection(const QString& module, const QString& part,
 // ---- jobs ----------------------------------------------------------------------------------
 
 bool MainWindow::isBusy() const {
-    return m_designPending || m_geometryPending || m_bomPanel->isBusy();
+    return m_designPending || m_geometryPending || m_bomPanel->isBusy() || m_licensePanel->isBusy() ||
+           m_historyPanel->isBusy() || m_diffPanel->isBusy();
 }
 
 void MainWindow::cancelJobs() {
     if (m_designProgress) m_designProgress->cancel();
     if (m_geometryProgress) m_geometryProgress->cancel();
     m_bomPanel->cancel();
+    m_licensePanel->cancel();
+    m_historyPanel->cancel();
+    m_diffPanel->cancel();
 }
 
 void MainWindow::pollProgress() {
     const bool design = m_designPending;
     const bool geometry = m_geometryPending;
-    const bool bom = m_bomPanel->isBusy();
+    const bool bom = m_bomPanel->isBusy() || m_licensePanel->isBusy() || m_historyPanel->isBusy() ||
+                     m_diffPanel->isBusy();
     if (!design && !geometry && !bom) {
         m_progressTimer->stop();
         m_progressBar->hide();
@@ -343,7 +413,12 @@ void MainWindow::pollProgress() {
         m_cancelAction->setEnabled(false);
         return;
     }
-    const auto progress = design ? m_designProgress : geometry ? m_geometryProgress : m_bomPanel->progress();
+    const auto progress = design                    ? m_designProgress
+                          : geometry                ? m_geometryProgress
+                          : m_bomPanel->isBusy()    ? m_bomPanel->progress()
+                          : m_licensePanel->isBusy() ? m_licensePanel->progress()
+                          : m_historyPanel->isBusy() ? m_historyPanel->progress()
+                                                    : m_diffPanel->progress();
     m_progressBar->show();
     m_cancelButton->show();
     m_cancelAction->setEnabled(true);
@@ -425,6 +500,9 @@ void MainWindow::applySnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
 
     m_partModel->setModule(nullptr, {});
     m_bomPanel->setSnapshot(m_snapshot);
+    m_licensePanel->setSnapshot(m_snapshot);
+    m_historyPanel->setSnapshot(m_snapshot);
+    m_diffPanel->setSnapshot(m_snapshot);
     m_treeModel->setDesign(m_snapshot->design);
     m_treeView->expandToDepth(0);
     m_stack->setCurrentWidget(m_splitter);
@@ -551,6 +629,9 @@ void MainWindow::closeRepository() {
     m_partModel->setModule(nullptr, {});
     m_treeModel->setDesign(nullptr);
     m_bomPanel->setSnapshot(nullptr);
+    m_licensePanel->setSnapshot(nullptr);
+    m_historyPanel->setSnapshot(nullptr);
+    m_diffPanel->setSnapshot(nullptr);
     m_properties->showNothing();
     if (m_meshView) m_meshView->clear();
     fillRevisionPicker();
@@ -559,6 +640,26 @@ void MainWindow::closeRepository() {
     m_closeAction->setEnabled(false);
     setWindowTitle(tr("Telar"));
     m_stack->setCurrentWidget(m_startPage);
+}
+
+FabProfileEditor* MainWindow::openFabProfileEditor() {
+    if (!m_fabEditor) {
+        m_fabEditor = new FabProfileEditor(this);
+        m_fabEditor->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_fabEditor, &FabProfileEditor::saved, this, [this](const QString& file) {
+            QString error;
+            if (!m_bomPanel->setFabProfileFile(file, &error)) showError(tr("Cannot use the fab profile"), error);
+            else m_licensePanel->setFabProfileFile(file);
+        });
+        QString error;
+        const QString file = m_bomPanel->fabProfileFile();
+        if (!file.isEmpty() && !m_fabEditor->openFile(file, &error))
+            showError(tr("Cannot open the fab profile"), error);
+    }
+    m_fabEditor->show();
+    m_fabEditor->raise();
+    m_fabEditor->activateWindow();
+    return m_fabEditor;
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {
@@ -610,13 +711,16 @@ void MainWindow::applySelection(const QString& module, const QString& part, View
         if (!selectPart(part))
             showError(tr("No such part"), tr("module '%1' has no part or file '%2'").arg(m_partModel->moduleId(), part));
     } else if (view == View::ThreeD) {
-        // The first row with a CAD file here, else in the modules below (depth first).
+        // The module's assembly, else the first row with a CAD file here, else the same in the
+        // modules below (depth first).
         std::vector<QModelIndex> stack{m_treeView->currentIndex()};
         while (!stack.empty()) {
             const QModelIndex index = stack.back();
             stack.pop_back();
             if (!index.isValid()) continue;
             if (m_treeView->currentIndex() != index) m_treeView->setCurrentIndex(index);
+            const auto* manifest = m_snapshot->design->module(m_partModel->moduleId().toStdString());
+            if (manifest && !manifest->assemblies.empty()) break; // shown by showModuleGeometry()
             if (const int row = m_partModel->firstRowWithFile(); row >= 0) {
                 m_partView->setCurrentIndex(m_partProxy->mapFromSource(m_partModel->index(row, 0)));
                 break;
@@ -649,6 +753,14 @@ void MainWindow::showView(View view) {
         m_tabs->setCurrentWidget(m_viewPage);
         m_viewPage->setFocus();
         break;
+    case View::History:
+        m_tabs->setCurrentWidget(m_historyPanel);
+        m_historyPanel->view()->setFocus();
+        break;
+    case View::Diff:
+        m_tabs->setCurrentWidget(m_diffPanel);
+        m_diffPanel->bomView()->setFocus();
+        break;
     }
 }
 
@@ -661,6 +773,7 @@ void MainWindow::onModuleChanged(const QModelIndex& current) {
     const QString id = current.data(ModuleTreeModel::ModuleIdRole).toString();
     m_partModel->setModule(m_snapshot ? m_snapshot->design : nullptr, id);
     m_bomPanel->setModule(id);
+    m_historyPanel->setSelection(id);
     if (m_partModel->rowCount() <= 500) m_partView->resizeColumnsToContents();
     dropGeometryJob(); // a geometry result for the previous selection is no longer wanted
     m_shownGeometry.clear();
@@ -669,7 +782,7 @@ void MainWindow::onModuleChanged(const QModelIndex& current) {
         return;
     }
     m_properties->showModule(m_snapshot->design, id);
-    if (m_meshView) m_meshView->clear(tr("Select a part with a CAD file to see it here"));
+    showModuleGeometry();
 }
 
 void MainWindow::onPartChanged(const QModelIndex& current) {
@@ -677,9 +790,12 @@ void MainWindow::onPartChanged(const QModelIndex& current) {
     const QModelIndex source = m_partProxy->mapToSource(current);
     if (!source.isValid()) {
         m_properties->showModule(m_snapshot->design, m_partModel->moduleId());
+        m_historyPanel->setSelection(m_partModel->moduleId());
         return;
     }
     m_properties->showPart(m_snapshot->design, m_partModel->moduleId(), source.row());
+    m_historyPanel->setSelection(m_partModel->moduleId(), source.data(PartTableModel::PartIdRole).toString(),
+                                 source.data(PartTableModel::FilePathRole).toString());
     const QString file = source.data(PartTableModel::FilePathRole).toString();
     if (file.isEmpty()) {
         dropGeometryJob();
@@ -694,9 +810,8 @@ void MainWindow::startGeometryJob(const std::string& filePath) {
     dropGeometryJob();
     const int generation = m_geometryGeneration;
     if (auto cached = m_geometryCache.value(qs(filePath))) {
-        m_shownGeometry = filePath;
         m_properties->showGeometry(*cached);
-        if (m_meshView) m_meshView->setMesh(std::shared_ptr<const cad::Mesh>(cached, &cached->mesh));
+        showMesh(cached);
         emit geometryFinished();
         return;
     }
@@ -735,9 +850,8 @@ void MainWindow::onGeometryJobFinished(int generation) {
     } else {
         m_lastError.clear();
         m_geometryCache.insert(qs(result.value->filePath), result.value);
-        m_shownGeometry = result.value->filePath;
         m_properties->showGeometry(*result.value);
-        if (m_meshView) m_meshView->setMesh(std::shared_ptr<const cad::Mesh>(result.value, &result.value->mesh));
+        showMesh(result.value);
         statusBar()->showMessage(tr("%1: %2 triangles")
                                      .arg(qs(result.value->filePath))
                                      .arg(result.value->mesh.triangleCount()),
@@ -753,6 +867,194 @@ void MainWindow::closeEvent(QCloseEvent* event) {
         m_settings->setValue(QStringLiteral("mainWindow/splitter"), m_splitter->saveState());
     }
     QMainWindow::closeEvent(event);
+}
+
+// ---- 3D picking and selection sync -----------------------------------------------------------
+
+void MainWindow::ensureMeshView() {
+    if (m_meshView || m_viewPage->layout()->count() > 0) return;
+    if (!openGlAvailable()) {
+        auto* notice = new QLabel(tr("The 3D view needs OpenGL, which this display does not provide."));
+        notice->setAlignment(Qt::AlignCenter);
+        notice->setWordWrap(true);
+        m_viewPage->layout()->addWidget(notice);
+        return;
+    }
+    m_meshView = new MeshView;
+    m_viewPage->layout()->addWidget(m_meshView);
+    m_viewPage->setFocusProxy(m_meshView);
+    connect(m_meshView, &MeshView::instanceClicked, this, [this](int instance) { pickInstance(instance); });
+    if (const GeometrySnapshot* geometry = shownGeometry()) {
+        m_meshView->setMesh(std::shared_ptr<const cad::Mesh>(m_geometryCache.value(qs(m_shownGeometry)), &geometry->mesh));
+        m_meshView->setHighlight(m_highlight);
+    } else {
+        m_meshView->clear(m_geometryPending ? tr("Loading…") : tr("Select a part with a CAD file to see it here"));
+    }
+}
+
+const GeometrySnapshot* MainWindow::shownGeometry() const {
+    if (m_shownGeometry.empty()) return nullptr;
+    return m_geometryCache.value(qs(m_shownGeometry)).get();
+}
+
+void MainWindow::showMesh(const std::shared_ptr<const GeometrySnapshot>& geometry) {
+    // Selecting the row of the file already shown (as a pick does) keeps the view and highlight.
+    if (m_shownGeometry == geometry->filePath && m_meshView && m_meshView->hasMesh()) return;
+    if (m_shownGeometry == geometry->filePath && !m_meshView) return;
+    m_shownGeometry = geometry->filePath;
+    setHighlight({});
+    if (m_meshView) m_meshView->setMesh(std::shared_ptr<const cad::Mesh>(geometry, &geometry->mesh));
+}
+
+void MainWindow::showModuleGeometry() {
+    if (!m_snapshot || selectedPartRow() >= 0 || !m_shownGeometry.empty() || m_geometryPending) return;
+    const QString id = m_partModel->moduleId();
+    const core::ModuleManifest* module = m_snapshot->design->module(id.toStdString());
+    if (!module) return;
+    const core::Assembly* assembly = nullptr;
+    for (const auto& a : module->assemblies)
+        if (!a.filePath.empty()) {
+            assembly = &a;
+            break;
+        }
+    const QString name = module->name.empty() ? id : qs(module->name);
+    if (!assembly) {
+        setHighlight({});
+        if (m_meshView)
+            m_meshView->clear(tr("%1 has no [[assembly]] file to show as a whole: select one of its parts "
+                                 "to see it here").arg(name));
+        return;
+    }
+    if (m_tabs->currentWidget() != m_viewPage) { // read when the 3D view is shown
+        if (m_meshView) m_meshView->clear();
+        return;
+    }
+    if (module->assemblies.size() > 1)
+        statusBar()->showMessage(tr("%1 has %2 assembly files; showing %3 (select the others in the parts table)")
+                                     .arg(name)
+                                     .arg(module->assemblies.size())
+                                     .arg(qs(assembly->filePath)),
+                                 10000);
+    startGeometryJob(assembly->filePath);
+}
+
+void MainWindow::setHighlight(std::vector<int> instances) {
+    m_highlight = std::move(instances);
+    if (m_highlight.empty()) {
+        m_pickedModule.clear();
+        m_pickedPartId.clear();
+        m_pickedAssemblyPart = -1;
+    }
+    if (m_meshView) m_meshView->setHighlight(m_highlight);
+}
+
+bool MainWindow::pickInstance(int instance) {
+    const GeometrySnapshot* geometry = shownGeometry();
+    if (!geometry || !m_snapshot) return false;
+    if (instance < 0) {
+        setHighlight({});
+        emit instancePicked(-1);
+        return true;
+    }
+    if (size_t(instance) >= geometry->mesh.groups.size()) return false;
+    const QString moduleId = m_partModel->moduleId();
+    const core::ModuleManifest* module = m_snapshot->design->module(moduleId.toStdString());
+    if (!module) return false;
+    const cad::MeshGroup& group = geometry->mesh.groups[size_t(instance)];
+    setHighlight({instance});
+
+    // The row of the parts table: the selected row when it shows this file, else the first part
+    // with this file, else the assembly row of this file.
+    const QString file = qs(geometry->filePath);
+    QString partId;
+    bool isAssembly = false;
+    for (const auto& a : module->assemblies) isAssembly = isAssembly || a.filePath == geometry->filePath;
+    const int current = selectedPartRow();
+    if (!isAssembly && current >= 0 &&
+        m_partModel->index(current, 0).data(PartTableModel::FilePathRole).toString() == file) {
+        partId = m_partModel->index(current, 0).data(PartTableModel::PartIdRole).toString();
+    } else if (!isAssembly) {
+        for (const auto& p : module->parts)
+            if (p.filePath == geometry->filePath) {
+                partId = qs(p.id);
+                break;
+            }
+    }
+    // Selecting the row reads the same file again from the cache; showMesh() keeps the view.
+    selectPart(partId.isEmpty() ? file : partId);
+    m_pickedModule = moduleId;
+    m_pickedPartId = partId;
+    m_pickedAssemblyPart = isAssembly ? group.part : -1;
+    selectPickedBomLine();
+
+    QString what = qs(group.name);
+    if (group.part >= 0 && size_t(group.part) < geometry->analysis.parts.size()) {
+        const cad::PartInfo& p = geometry->analysis.parts[size_t(group.part)];
+        what += tr(" — %1, %2 in this file").arg(qs(p.name)).arg(p.quantity);
+    }
+    statusBar()->showMessage(tr("Picked %1").arg(what), 10000);
+    emit instancePicked(instance);
+    return true;
+}
+
+bool MainWindow::selectBomLine(const QString& module, const QString& partId) {
+    QSortFilterProxyModel* proxy = m_bomPanel->proxy();
+    for (int r = 0; r < proxy->rowCount(); ++r) {
+        const QModelIndex index = proxy->index(r, 0);
+        if (index.data(BomTableModel::ModuleIdRole).toString() != module ||
+            index.data(BomTableModel::PartIdRole).toString() != partId)
+            continue;
+        const bool syncing = m_syncingSelection;
+        m_syncingSelection = true;
+        m_bomPanel->view()->setCurrentIndex(index);
+        m_bomPanel->view()->scrollTo(index);
+        m_syncingSelection = syncing;
+        return true;
+    }
+    return false;
+}
+
+void MainWindow::selectPickedBomLine() {
+    if (m_pickedModule.isEmpty()) return;
+    if (!m_pickedPartId.isEmpty()) {
+        selectBomLine(m_pickedModule, m_pickedPartId);
+        return;
+    }
+    const GeometrySnapshot* geometry = shownGeometry();
+    const auto& bom = m_bomPanel->model()->bom();
+    if (!geometry || !bom || m_pickedAssemblyPart < 0) return;
+    const auto line = bomLineOfAssemblyPart(*bom, m_pickedModule.toStdString(), geometry->filePath,
+                                            geometry->analysis, m_pickedAssemblyPart);
+    if (line) selectBomLine(m_pickedModule, qs(bom->lines[*line].partId));
+}
+
+void MainWindow::onBomRowChanged(const QModelIndex& current) {
+    if (m_syncingSelection || !current.isValid() || !m_snapshot) return;
+    const GeometrySnapshot* geometry = shownGeometry();
+    const auto& bom = m_bomPanel->model()->bom();
+    if (!geometry || !bom) return;
+    const std::string module = current.data(BomTableModel::ModuleIdRole).toString().toStdString();
+    const std::string partId = current.data(BomTableModel::PartIdRole).toString().toStdString();
+    std::optional<size_t> lineIndex;
+    for (size_t i = 0; i < bom->lines.size() && !lineIndex; ++i)
+        if (bom->lines[i].module == module && bom->lines[i].partId == partId) lineIndex = i;
+    // Only lines drawn in the view are highlighted: the shown file, in the module shown.
+    if (!lineIndex || bom->lines[*lineIndex].file != geometry->filePath || qs(module) != m_partModel->moduleId()) {
+        setHighlight({});
+        return;
+    }
+    std::vector<int> instances;
+    const core::BomLine& line = bom->lines[*lineIndex];
+    if (!line.assembly.empty()) {
+        if (const auto part = assemblyPartOfBomLine(*bom, *lineIndex, geometry->analysis))
+            instances = instancesOfPart(geometry->mesh, *part);
+    } else {
+        for (size_t g = 0; g < geometry->mesh.groups.size(); ++g) instances.push_back(int(g));
+    }
+    setHighlight(instances);
+    m_pickedModule = qs(module);
+    m_pickedPartId = line.assembly.empty() ? qs(partId) : QString();
+    m_pickedAssemblyPart = line.assembly.empty() || instances.empty() ? -1 : geometry->mesh.groups[size_t(instances.front())].part;
 }
 
 } // namespace telar::desktop

@@ -18,6 +18,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 class QAction;
 class QComboBox;
@@ -37,10 +38,15 @@ class QTreeWidget;
 namespace telar::desktop {
 
 class BomPanel;
+class DiffPanel;
+class FabProfileEditor;
+class HistoryPanel;
+class LicensePanel;
 class MeshView;
 class ModuleTreeModel;
 class PartTableModel;
 class PropertiesPanel;
+class RepositoryActions;
 class StartPage;
 
 class MainWindow : public QMainWindow {
@@ -85,11 +91,32 @@ public:
     QTableView* partView() const { return m_partView; }
     PropertiesPanel* properties() const { return m_properties; }
     BomPanel* bomPanel() const { return m_bomPanel; }
+    LicensePanel* licensePanel() const { return m_licensePanel; }
+    HistoryPanel* historyPanel() const { return m_historyPanel; }
+    DiffPanel* diffPanel() const { return m_diffPanel; }
+    // File → Clone… / Fork… / Adopt folder… (and the start page's buttons) and the Repository menu.
+    RepositoryActions* repositoryActions() const { return m_repositoryActions; }
     QComboBox* revisionPicker() const { return m_revisionCombo; }
-    // The 3D view; nullptr when OpenGL is not available (a notice is shown instead).
+    // The 3D view; nullptr until its tab is first shown, and when OpenGL is not available (a
+    // notice is shown instead).
     MeshView* meshView() const { return m_meshView; }
     // The 3D view's rectangle in window coordinates (empty when there is no 3D view).
     QRect meshViewRect() const;
+
+    // The geometry shown in the 3D view and the properties (a part's file, or the selected
+    // module's first [[assembly]] file), or nullptr.
+    const GeometrySnapshot* shownGeometry() const;
+    // Selects what instance (an index in shownGeometry()->mesh.groups) stands for, as a click in
+    // the 3D view does: highlights it, selects its row in the parts table (its part, or the
+    // [[assembly]] row for an instance of an assembly file), its line in the BOM table (now, or
+    // once the BOM is computed) and keeps its module selected in the tree. -1 clears the
+    // highlight. false when nothing is shown or instance is out of range.
+    bool pickInstance(int instance);
+    // The highlighted instances of the geometry shown (kept without OpenGL too).
+    const std::vector<int>& highlightedInstances() const { return m_highlight; }
+    // Selects the line of part partId of module in the BOM table (the flat view); false when the
+    // BOM shown has no such line (not computed yet, or filtered out).
+    bool selectBomLine(const QString& module, const QString& partId);
 
 signals:
     // A design snapshot is now shown.
@@ -98,6 +125,14 @@ signals:
     void designLoadFailed(const QString& message);
     // The geometry of the selected row is shown (or its job failed; see lastError()).
     void geometryFinished();
+    // An instance of the geometry shown was picked (pickInstance(), a click in the 3D view);
+    // -1 when the selection in the view was cleared.
+    void instancePicked(int instance);
+
+public slots:
+    // Tools → Fab profile…: the editor (one, not modal) on the BOM panel's profile; a profile it
+    // saves becomes the one the BOM and licence panels use.
+    FabProfileEditor* openFabProfileEditor();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -120,6 +155,13 @@ private:
     void startGeometryJob(const std::string& filePath);
     void onGeometryJobFinished(int generation);
     void dropGeometryJob();
+    // 3D picking and selection sync.
+    void ensureMeshView();
+    void showMesh(const std::shared_ptr<const GeometrySnapshot>& geometry);
+    void showModuleGeometry();
+    void setHighlight(std::vector<int> instances);
+    void selectPickedBomLine();
+    void onBomRowChanged(const QModelIndex& current);
     void showError(const QString& title, const QString& message);
     void closeRepository();
     void updateSummary();
@@ -139,6 +181,13 @@ private:
     QString m_lastError;
     QHash<QString, std::shared_ptr<const GeometrySnapshot>> m_geometryCache; // by file, this snapshot
     std::string m_shownGeometry; // file path shown in the 3D view / properties
+    std::vector<int> m_highlight; // instances of the shown geometry highlighted in 3D
+    // The BOM line of the last pick: module and part id, or the unique part of an assembly file
+    // (resolved once the BOM is computed).
+    QString m_pickedModule;
+    QString m_pickedPartId;
+    int m_pickedAssemblyPart = -1;
+    bool m_syncingSelection = false; // true while one view's selection is copied to another
 
     // Jobs: each start bumps its generation; results of older generations are dropped.
     // A job is pending from its start until its result for the current generation is handled
@@ -169,6 +218,10 @@ private:
     MeshView* m_meshView = nullptr;
     QTreeWidget* m_problems = nullptr;
     BomPanel* m_bomPanel = nullptr;
+    LicensePanel* m_licensePanel = nullptr;
+    QPointer<FabProfileEditor> m_fabEditor;
+    HistoryPanel* m_historyPanel = nullptr;
+    DiffPanel* m_diffPanel = nullptr;
     PropertiesPanel* m_properties = nullptr;
     QComboBox* m_revisionCombo = nullptr;
     QLabel* m_summary = nullptr;
@@ -183,6 +236,7 @@ private:
     QAction* m_fitAction = nullptr;
     QAction* m_resetViewAction = nullptr;
     QMenu* m_recentMenu = nullptr;
+    RepositoryActions* m_repositoryActions = nullptr;
 };
 
 // True when this display can give the 3D view an OpenGL context (checked once).

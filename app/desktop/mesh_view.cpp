@@ -60,10 +60,14 @@ MeshView::~MeshView() {
 
 QColor MeshView::backgroundColour() { return QColor(236, 239, 243); }
 QColor MeshView::defaultPartColour() { return QColor(150, 165, 185); }
+QColor MeshView::highlightColour() { return QColor(255, 140, 0); }
 
 void MeshView::setMesh(std::shared_ptr<const cad::Mesh> mesh) {
     m_mesh = std::move(mesh);
     m_vertexData.clear();
+    m_fileColours.clear();
+    m_highlight.clear();
+    m_picker = MeshPicker();
     m_framesWithMesh = 0;
     m_message.clear();
     if (!m_mesh || m_mesh->indices.empty()) {
@@ -78,11 +82,11 @@ void MeshView::setMesh(std::shared_ptr<const cad::Mesh> mesh) {
     // Per-vertex colours from the groups (vertices are not shared between parts of different colours
     // in practice; if they were, the last group wins).
     const QColor fallback = defaultPartColour();
-    std::vector<float> colours(n * 3);
+    m_fileColours.resize(n * 3);
     for (size_t v = 0; v < n; ++v) {
-        colours[v * 3] = float(fallback.redF());
-        colours[v * 3 + 1] = float(fallback.greenF());
-        colours[v * 3 + 2] = float(fallback.blueF());
+        m_fileColours[v * 3] = float(fallback.redF());
+        m_fileColours[v * 3 + 1] = float(fallback.greenF());
+        m_fileColours[v * 3 + 2] = float(fallback.blueF());
     }
     for (const auto& g : m.groups) {
         if (!g.colour) continue;
@@ -90,7 +94,7 @@ void MeshView::setMesh(std::shared_ptr<const cad::Mesh> mesh) {
         const size_t end = std::min<size_t>(size_t(g.firstIndex) + g.indexCount, m.indices.size());
         for (size_t i = g.firstIndex; i < end; ++i) {
             const size_t v = m.indices[i];
-            if (v < n) std::copy(rgb, rgb + 3, colours.begin() + long(v * 3));
+            if (v < n) std::copy(rgb, rgb + 3, m_fileColours.begin() + long(v * 3));
         }
     }
     constexpr float inf = std::numeric_limits<float>::infinity();
@@ -102,15 +106,64 @@ void MeshView::setMesh(std::shared_ptr<const cad::Mesh> mesh) {
         for (int k = 0; k < 3; ++k) {
             out[k] = m.positions[v * 3 + k];
             out[3 + k] = v * 3 + k < m.normals.size() ? m.normals[v * 3 + k] : 0.0f;
-            out[6 + k] = colours[v * 3 + k];
+            out[6 + k] = m_fileColours[v * 3 + k];
         }
         const QVector3D p(out[0], out[1], out[2]);
         m_min = QVector3D(std::min(m_min.x(), p.x()), std::min(m_min.y(), p.y()), std::min(m_min.z(), p.z()));
         m_max = QVector3D(std::max(m_max.x(), p.x()), std::max(m_max.y(), p.y()), std::max(m_max.z(), p.z()));
     }
+    m_picker = MeshPicker(m_mesh);
     m_pendingUpload = true;
     m_pendingFit = true;
     update();
+}
+
+void MeshView::writeColours(int instance, const float* rgb) {
+    const cad::Mesh& m = *m_mesh;
+    const cad::MeshGroup& g = m.groups[size_t(instance)];
+    const size_t n = m.vertexCount();
+    const size_t end = std::min<size_t>(size_t(g.firstIndex) + g.indexCount, m.indices.size());
+    for (size_t i = g.firstIndex; i < end; ++i) {
+        const size_t v = m.indices[i];
+        if (v >= n) continue;
+        const float* colour = rgb ? rgb : &m_fileColours[v * 3];
+        std::copy(colour, colour + 3, m_vertexData.begin() + long(v * kFloatsPerVertex + 6));
+    }
+}
+
+void MeshView::setHighlight(const std::vector<int>& instances) {
+    std::vector<int> wanted;
+    if (m_mesh)
+        for (int i : instances)
+            if (i >= 0 && size_t(i) < m_mesh->groups.size() &&
+                std::find(wanted.begin(), wanted.end(), i) == wanted.end())
+                wanted.push_back(i);
+    if (wanted == m_highlight) return;
+    for (int i : m_highlight) writeColours(i, nullptr);
+    const QColor h = highlightColour();
+    const float rgb[3] = {float(h.redF()), float(h.greenF()), float(h.blueF())};
+    for (int i : wanted) writeColours(i, rgb);
+    m_highlight = std::move(wanted);
+    if (m_mesh) m_pendingUpload = true;
+    update();
+}
+
+void MeshView::applyPendingFit() {
+    if (!m_pendingFit || !m_mesh) return;
+    m_camera.fit(m_min, m_max, height() > 0 ? float(width()) / float(height()) : 1.0f);
+    m_pendingFit = false;
+}
+
+int MeshView::instanceAt(const QPointF& pos) {
+    if (!m_mesh) return -1;
+    applyPendingFit();
+    return m_picker.instanceAt(m_camera, pos, size());
+}
+
+std::optional<QPointF> MeshView::visiblePoint(int instance) {
+    if (!m_mesh) return std::nullopt;
+    applyPendingFit();
+    return m_picker.visiblePoint(m_camera, size(), instance);
 }
 
 void MeshView::clear(const QString& message) {
@@ -193,10 +246,7 @@ void MeshView::paintGL() {
             glDepthFunc(GL_LEQUAL);
             glDisable(GL_CULL_FACE);
             const float aspect = height() > 0 ? float(width()) / float(height()) : 1.0f;
-            if (m_pendingFit) {
-                m_camera.fit(m_min, m_max, aspect);
-                m_pendingFit = false;
-            }
+            applyPendingFit();
             const QMatrix4x4 view = m_camera.viewMatrix();
             const QMatrix4x4 mvp = m_camera.projectionMatrix(aspect) * view;
             m_program->bind();
@@ -232,6 +282,8 @@ void MeshView::paintGL() {
 
 void MeshView::mousePressEvent(QMouseEvent* event) {
     m_lastPos = event->position().toPoint();
+    m_pressPos = m_lastPos;
+    m_moved = false;
     if (event->button() == Qt::LeftButton && !(event->modifiers() & Qt::ShiftModifier))
         m_drag = Drag::Orbit;
     else if (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton ||
@@ -244,6 +296,7 @@ void MeshView::mouseMoveEvent(QMouseEvent* event) {
     const QPoint pos = event->position().toPoint();
     const QPoint delta = pos - m_lastPos;
     m_lastPos = pos;
+    if ((pos - m_pressPos).manhattanLength() > 3) m_moved = true;
     if (m_drag == Drag::Orbit)
         m_camera.orbit(float(delta.x()), float(delta.y()));
     else if (m_drag == Drag::Pan)
@@ -253,7 +306,11 @@ void MeshView::mouseMoveEvent(QMouseEvent* event) {
     update();
 }
 
-void MeshView::mouseReleaseEvent(QMouseEvent*) { m_drag = Drag::None; }
+void MeshView::mouseReleaseEvent(QMouseEvent* event) {
+    const bool click = m_drag == Drag::Orbit && !m_moved && event->button() == Qt::LeftButton;
+    m_drag = Drag::None;
+    if (click && m_mesh) emit instanceClicked(instanceAt(event->position()));
+}
 
 void MeshView::mouseDoubleClickEvent(QMouseEvent*) { fitAll(); }
 

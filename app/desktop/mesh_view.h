@@ -1,10 +1,13 @@
 #pragma once
 // The 3D view: draws a tessellated CAD file (telar::cad::Mesh) with the colours the CAD file
 // gives its parts, lit by a headlight. Left drag orbits, right or middle drag (or Shift+left)
-// pans, the wheel zooms, a double click fits everything in view. Uses OpenGL 2.1 / GLSL 1.10
-// only, so it runs on Mesa llvmpipe (Xvfb) as well as on real drivers.
+// pans, the wheel zooms, a double click fits everything in view, a left click picks the instance
+// under the cursor (a CPU ray cast, see picking.h) and reports it; highlighted instances are
+// drawn in highlightColour(). Uses OpenGL 2.1 / GLSL 1.10 only, so it runs on Mesa llvmpipe
+// (Xvfb) as well as on real drivers.
 
 #include "orbit_camera.h"
+#include "picking.h"
 
 #include "telar/cad/mesh.h"
 
@@ -16,6 +19,7 @@
 #include <QVector3D>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace telar::desktop {
@@ -41,6 +45,22 @@ public:
     static QColor backgroundColour();
     // The colour of parts the CAD file gives none.
     static QColor defaultPartColour();
+    // The colour highlighted instances are drawn in.
+    static QColor highlightColour();
+
+    // Draws these instances (indices in the mesh's groups) in highlightColour(); others as the
+    // file colours them. Out-of-range indices are ignored. setMesh() clears the highlight.
+    void setHighlight(const std::vector<int>& instances);
+    const std::vector<int>& highlight() const { return m_highlight; }
+    // The instance under pos (widget coordinates) as the view is drawn now; -1 for background.
+    int instanceAt(const QPointF& pos);
+    // A point of the view where instance is visible and would be picked (see MeshPicker).
+    std::optional<QPointF> visiblePoint(int instance);
+    const MeshPicker& picker() const { return m_picker; }
+
+signals:
+    // A left click (without dragging) on instance; -1 when it hit the background.
+    void instanceClicked(int instance);
 
 public slots:
     void fitAll();
@@ -59,10 +79,16 @@ protected:
 private:
     void upload();
     void releaseGl();
+    // Fits the camera now if a fit is pending (the next paint would), for the widget's size.
+    void applyPendingFit();
+    void writeColours(int instance, const float* rgb);
 
     OrbitCamera m_camera;
     std::shared_ptr<const cad::Mesh> m_mesh;
     std::vector<float> m_vertexData; // x y z nx ny nz r g b per vertex, built in setMesh()
+    std::vector<float> m_fileColours; // r g b per vertex as the file colours it
+    std::vector<int> m_highlight;
+    MeshPicker m_picker;
     QVector3D m_min;
     QVector3D m_max;
     bool m_pendingUpload = false;
@@ -79,6 +105,8 @@ private:
     enum class Drag { None, Orbit, Pan };
     Drag m_drag = Drag::None;
     QPoint m_lastPos;
+    QPoint m_pressPos;
+    bool m_moved = false; // the button moved far enough since the press to be a drag, not a click
 };
 
 } // namespace telar::desktop

@@ -15,6 +15,13 @@ void OrbitCamera::resetOrientation() {
                  QQuaternion::fromAxisAndAngle(0, 0, 1, -45.0f);
 }
 
+void OrbitCamera::setView(const QQuaternion& rotation, const QVector3D& target, float distance, float radius) {
+    m_rotation = rotation.normalized();
+    m_target = target;
+    m_distance = std::max(distance, 1e-3f);
+    m_radius = std::max(radius, 1e-3f);
+}
+
 void OrbitCamera::fit(const QVector3D& min, const QVector3D& max, float aspect) {
     m_target = (min + max) * 0.5f;
     m_radius = std::max((max - min).length() * 0.5f, 1e-3f);

@@ -18,6 +18,9 @@ public:
     void fit(const QVector3D& min, const QVector3D& max, float aspect = 1.0f);
     // Back to the default isometric direction (Z up, looking from +X −Y +Z), keeping the target.
     void resetOrientation();
+    // Places the camera explicitly: it looks at target from distance, turned by rotation (the
+    // identity looks down −Z from +Z with +Y up the screen); radius sets the clipping planes.
+    void setView(const QQuaternion& rotation, const QVector3D& target, float distance, float radius);
     // Rotates by a mouse drag of (dx, dy) pixels: horizontal turns about the screen's vertical
     // axis, vertical about its horizontal axis.
     void orbit(float dx, float dy);

@@ -21,15 +21,29 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     auto* icon = new QLabel;
     icon->setPixmap(appIcon().pixmap(64, 64));
     titleRow->addWidget(icon);
-    auto* title = new QLabel(tr("<h1>Telar</h1><p>Open hardware designs: modules, parts, licences, geometry.</p>"));
+    auto* title =
+        new QLabel(tr("<h1>Telar</h1><p>Open hardware designs: modules, parts, licences, geometry.</p>"));
     titleRow->addWidget(title, 1);
     column->addLayout(titleRow);
 
     m_open = new QPushButton(tr("Open repository…"));
     m_open->setToolTip(tr("Open a folder holding a Telar design repository (Ctrl+O)"));
     connect(m_open, &QPushButton::clicked, this, &StartPage::browseRequested);
+    m_clone = new QPushButton(tr("Clone…"));
+    m_clone->setToolTip(tr("Copy a design repository and its history from a URL or a folder"));
+    connect(m_clone, &QPushButton::clicked, this, &StartPage::cloneRequested);
+    m_fork = new QPushButton(tr("Fork…"));
+    m_fork->setToolTip(tr("Clone a design as your own fork, recording where it came from in telar.toml"));
+    connect(m_fork, &QPushButton::clicked, this, &StartPage::forkRequested);
+    m_adopt = new QPushButton(tr("Adopt folder…"));
+    m_adopt->setToolTip(
+        tr("Make a folder of CAD files (or a git repository without Telar files) a Telar design"));
+    connect(m_adopt, &QPushButton::clicked, this, &StartPage::adoptRequested);
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_open);
+    buttons->addWidget(m_clone);
+    buttons->addWidget(m_fork);
+    buttons->addWidget(m_adopt);
     buttons->addStretch(1);
     column->addLayout(buttons);
 
@@ -56,7 +70,8 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
 void StartPage::setRecent(const QStringList& paths) {
     m_recent->clear();
     for (const QString& path : paths) {
-        auto* item = new QListWidgetItem(QStringLiteral("%1\n%2").arg(QFileInfo(path).fileName(), QDir::toNativeSeparators(path)));
+        auto* item = new QListWidgetItem(
+            QStringLiteral("%1\n%2").arg(QFileInfo(path).fileName(), QDir::toNativeSeparators(path)));
         item->setData(Qt::UserRole, path);
         item->setToolTip(path);
         m_recent->addItem(item);

@@ -310,8 +310,10 @@ TEST_CASE("Command line options", "[gui]") {
     CHECK(o->part == "gusset");
 
     CHECK(parseAppOptions({"telar-desktop", "--view", "bom"}, &error)->view == View::Bom);
-    CHECK_FALSE(parseAppOptions({"telar-desktop", "--view", "diff"}, &error));
-    CHECK(error == "--view must be tree, parts, bom or 3d, not 'diff'");
+    CHECK(parseAppOptions({"telar-desktop", "--view", "history"}, &error)->view == View::History);
+    CHECK(parseAppOptions({"telar-desktop", "--view", "diff"}, &error)->view == View::Diff);
+    CHECK_FALSE(parseAppOptions({"telar-desktop", "--view", "log"}, &error));
+    CHECK(error == "--view must be tree, parts, bom, 3d, history or diff, not 'log'");
     CHECK_FALSE(parseAppOptions({"telar-desktop", "--size", "big"}, &error));
     CHECK(error == "--size must be WIDTHxHEIGHT, e.g. 1280x800, not 'big'");
     CHECK_FALSE(parseAppOptions({"telar-desktop", "--size", "100x100"}, &error));

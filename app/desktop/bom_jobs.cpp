@@ -1,0 +1,96 @@
+#include "bom_jobs.h"
+
+#include "telar/core/bom_html.h"
+#include "telar/core/catalog.h"
+#include "telar/core/geometry_cache.h"
+#include "telar/core/manifest_edit.h"
+#include "telar/core/store.h"
+#include "telar/core/xlsx.h"
+#include "telar/error.h"
+
+namespace telar::desktop {
+
+namespace {
+
+// The per-user store for the geometry cache, or nullptr (with note set) when it cannot be opened.
+std::unique_ptr<core::Store> openStore(std::string* note) {
+    try {
+        return core::Store::open(core::Store::defaultPath(), [note](const std::string& notice) {
+            if (note) *note = notice;
+        });
+    } catch (const StoreError& e) {
+        if (note) *note = std::string("geometry cache unavailable, analysing without it: ") + e.what();
+    }
+    return nullptr;
+}
+
+} // namespace
+
+QString formatName(BomExportFormat format) {
+    switch (format) {
+    case BomExportFormat::Csv:
+        return QStringLiteral("csv");
+    case BomExportFormat::Xlsx:
+        return QStringLiteral("xlsx");
+    case BomExportFormat::Json:
+        return QStringLiteral("json");
+    case BomExportFormat::Html:
+        return QStringLiteral("html");
+    }
+    return {};
+}
+
+std::optional<BomExportFormat> formatFromName(const QString& name) {
+    for (auto f : {BomExportFormat::Csv, BomExportFormat::Xlsx, BomExportFormat::Json, BomExportFormat::Html})
+        if (name.compare(formatName(f), Qt::CaseInsensitive) == 0) return f;
+    return std::nullopt;
+}
+
+BomSnapshot computeFabBom(const std::shared_ptr<const core::Design>& design,
+                          const std::shared_ptr<const core::Tree>& tree, const std::string& module,
+                          const std::shared_ptr<const core::FabProfile>& fab, const Progress& progress) {
+    BomSnapshot snap;
+    snap.module = module;
+    progress.report(0.0, "Opening the geometry cache");
+    std::unique_ptr<core::Store> store = openStore(&snap.note);
+    core::GeometryCache cache(store.get());
+    const core::Catalog catalog = core::Catalog::loadDefault();
+    core::BomOptions options;
+    options.roots = {module};
+    options.fab = fab.get();
+    snap.bom = core::computeBom(*design, *tree, catalog, cache, options, progress.child(0.05, 1.0));
+    progress.report(1.0, "BOM ready");
+    return snap;
+}
+
+std::string bomExportBytes(const core::Bom& bom, BomExportFormat format, core::BomView view,
+                           const std::shared_ptr<const core::Tree>& tree, const Progress& progress) {
+    switch (format) {
+    case BomExportFormat::Csv:
+        return core::formatBomCsv(bom, view);
+    case BomExportFormat::Xlsx:
+        return core::formatBomXlsx(bom);
+    case BomExportFormat::Json:
+        return core::formatBomJson(bom);
+    case BomExportFormat::Html: {
+        progress.report(0.0, "Drawing the thumbnails");
+        std::unique_ptr<core::Store> store = openStore(nullptr);
+        core::GeometryCache cache(store.get());
+        return core::formatBomHtml(bom, core::bomThumbnails(bom, *tree, cache, progress.child(0.0, 0.95)));
+    }
+    }
+    return {};
+}
+
+BomExport exportBom(const core::Bom& bom, BomExportFormat format, core::BomView view,
+                    const std::shared_ptr<const core::Tree>& tree, const std::filesystem::path& file,
+                    const Progress& progress) {
+    const std::string bytes = bomExportBytes(bom, format, view, tree, progress);
+    progress.throwIfCancelled();
+    progress.report(0.95, "Writing " + file.string());
+    core::writeFileAtomically(file, bytes);
+    progress.report(1.0, "Written");
+    return {file, format, bytes.size()};
+}
+
+} // namespace telar::desktop

@@ -1,0 +1,81 @@
+#pragma once
+// The History tab: the provenance of the module or part selected (every commit that touched it
+// with authors and co-authors, first and last change, contributors, the releases that contain
+// it, origin records of imported geometry and whether each file is still the original, the fork
+// chain). Computed by the core off the GUI thread only while the tab is shown, kept per item for
+// the snapshot shown.
+
+#include "design_jobs.h"
+#include "history_model.h"
+#include "job_progress.h"
+
+#include <QFutureWatcher>
+#include <QHash>
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QTableView;
+class QTreeWidget;
+
+namespace telar::desktop {
+
+class HistoryPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit HistoryPanel(QWidget* parent = nullptr);
+    ~HistoryPanel() override;
+
+    // A new design snapshot: forgets computed histories and stops a running job.
+    void setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot);
+    // The item whose history to show (see provenanceQuery()); computed now when the panel is
+    // active. An empty module shows nothing.
+    void setSelection(const QString& module, const QString& partId = {}, const QString& file = {});
+    // Whether the panel is on screen (its tab is current): only then is history computed.
+    void setActive(bool active);
+
+    bool isBusy() const;
+    void cancel();
+    // The progress of the running job (nullptr when none ran yet).
+    std::shared_ptr<JobProgress> progress() const { return m_progress; }
+
+    HistoryModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    // The summary below the commits: one top-level item per section ("First change",
+    // "Contributors (2)", "Releases (1)", "Imported geometry (1)", "Fork of (1)", …).
+    QTreeWidget* details() const { return m_details; }
+    // The query shown ("controller", "wheels:hub"); empty when none.
+    const QString& shownQuery() const { return m_shown; }
+    QString titleText() const;
+
+signals:
+    void jobStarted();
+    // The history of the current item is shown, or its job failed (message non-empty) or was
+    // cancelled ("cancelled").
+    void jobFinished(const QString& error);
+
+private:
+    void ensureComputed();
+    void show(const std::shared_ptr<const HistorySnapshot>& history);
+    void fillDetails(const core::Provenance& p);
+    void onFinished(int generation);
+
+    std::shared_ptr<const DesignSnapshot> m_snapshot;
+    QString m_query;
+    bool m_active = false;
+    QHash<QString, std::shared_ptr<const HistorySnapshot>> m_cache; // by query, for m_snapshot
+    QString m_shown;                                                // query whose history is shown
+    QString m_running;                                              // query being computed
+    int m_generation = 0;
+    bool m_pending = false; // from the start of a job until its result is handled
+    std::shared_ptr<JobProgress> m_progress;
+    QFutureWatcher<JobResult<HistorySnapshot>>* m_watcher = nullptr;
+
+    QLabel* m_title = nullptr;
+    QTableView* m_view = nullptr;
+    HistoryModel* m_model = nullptr;
+    QTreeWidget* m_details = nullptr;
+};
+
+} // namespace telar::desktop
