@@ -25,10 +25,13 @@ std::chrono::steady_clock::time_point& launchStart() {
 
 } // namespace
 
-void markLaunchStart() { launchStart() = std::chrono::steady_clock::now(); }
+void markLaunchStart() {
+    launchStart() = std::chrono::steady_clock::now();
+}
 
 double msSinceLaunchStart() {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - launchStart()).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - launchStart())
+        .count();
 }
 
 std::optional<double> msSinceProcessStart() {
@@ -72,7 +75,9 @@ ReadyProbe::ReadyProbe(MainWindow& window, int timeLimitMs) : QObject(&window), 
     });
 }
 
-void ReadyProbe::start() { m_limit->start(); }
+void ReadyProbe::start() {
+    m_limit->start();
+}
 
 void ReadyProbe::check() {
     if (m_done) return;
@@ -85,10 +90,11 @@ void ReadyProbe::check() {
     m_window.repaint(); // what was computed is on screen, not just in the models
     const double readyMs = msSinceLaunchStart();
     std::cout << "telar-desktop: ready " << qRound(readyMs) << " ms after main()";
-    if (const auto process = msSinceProcessStart()) std::cout << ", " << qRound(*process) << " ms after the process started";
+    if (const auto process = msSinceProcessStart())
+        std::cout << ", " << qRound(*process) << " ms after the process started";
     std::cout << "; design shown " << qRound(m_loadedMs) << " ms after main()\n";
     // What was shown, so a run that failed quietly is not mistaken for a fast one.
-    std::cout << "telar-desktop: tree: " << m_window.treeModel()->rowCount() << " top-level modules";
+    std::cout << "telar-desktop: tree: " << m_window.treeModel()->rowCount() << " top-level rows";
     if (m_window.bomPanel()->model()->rowCount() > 0)
         std::cout << "; BOM: " << m_window.bomPanel()->totalsText().toStdString();
     if (!m_window.lastError().isEmpty()) std::cout << "; error: " << m_window.lastError().toStdString();

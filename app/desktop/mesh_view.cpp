@@ -58,9 +58,15 @@ MeshView::~MeshView() {
     doneCurrent();
 }
 
-QColor MeshView::backgroundColour() { return QColor(236, 239, 243); }
-QColor MeshView::defaultPartColour() { return QColor(150, 165, 185); }
-QColor MeshView::highlightColour() { return QColor(255, 140, 0); }
+QColor MeshView::backgroundColour() {
+    return QColor(236, 239, 243);
+}
+QColor MeshView::defaultPartColour() {
+    return QColor(150, 165, 185);
+}
+QColor MeshView::highlightColour() {
+    return QColor(255, 140, 0);
+}
 
 void MeshView::setMesh(std::shared_ptr<const cad::Mesh> mesh) {
     m_mesh = std::move(mesh);
@@ -139,10 +145,12 @@ void MeshView::setHighlight(const std::vector<int>& instances) {
                 std::find(wanted.begin(), wanted.end(), i) == wanted.end())
                 wanted.push_back(i);
     if (wanted == m_highlight) return;
-    for (int i : m_highlight) writeColours(i, nullptr);
+    for (int i : m_highlight)
+        writeColours(i, nullptr);
     const QColor h = highlightColour();
     const float rgb[3] = {float(h.redF()), float(h.greenF()), float(h.blueF())};
-    for (int i : wanted) writeColours(i, rgb);
+    for (int i : wanted)
+        writeColours(i, rgb);
     m_highlight = std::move(wanted);
     if (m_mesh) m_pendingUpload = true;
     update();
@@ -312,7 +320,9 @@ void MeshView::mouseReleaseEvent(QMouseEvent* event) {
     if (click && m_mesh) emit instanceClicked(instanceAt(event->position()));
 }
 
-void MeshView::mouseDoubleClickEvent(QMouseEvent*) { fitAll(); }
+void MeshView::mouseDoubleClickEvent(QMouseEvent*) {
+    fitAll();
+}
 
 void MeshView::wheelEvent(QWheelEvent* event) {
     m_camera.zoom(float(event->angleDelta().y()) / 120.0f);

@@ -85,7 +85,7 @@ private:
 
     OrbitCamera m_camera;
     std::shared_ptr<const cad::Mesh> m_mesh;
-    std::vector<float> m_vertexData; // x y z nx ny nz r g b per vertex, built in setMesh()
+    std::vector<float> m_vertexData;  // x y z nx ny nz r g b per vertex, built in setMesh()
     std::vector<float> m_fileColours; // r g b per vertex as the file colours it
     std::vector<int> m_highlight;
     MeshPicker m_picker;

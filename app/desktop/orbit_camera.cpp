@@ -7,15 +7,19 @@
 
 namespace telar::desktop {
 
-OrbitCamera::OrbitCamera() { resetOrientation(); }
+OrbitCamera::OrbitCamera() {
+    resetOrientation();
+}
 
 void OrbitCamera::resetOrientation() {
     // Spin the scene 45° about Z, make Z point up the screen, then look down at it by 30°.
-    m_rotation = QQuaternion::fromAxisAndAngle(1, 0, 0, 30.0f) * QQuaternion::fromAxisAndAngle(1, 0, 0, -90.0f) *
+    m_rotation = QQuaternion::fromAxisAndAngle(1, 0, 0, 30.0f) *
+                 QQuaternion::fromAxisAndAngle(1, 0, 0, -90.0f) *
                  QQuaternion::fromAxisAndAngle(0, 0, 1, -45.0f);
 }
 
-void OrbitCamera::setView(const QQuaternion& rotation, const QVector3D& target, float distance, float radius) {
+void OrbitCamera::setView(const QQuaternion& rotation, const QVector3D& target, float distance,
+                          float radius) {
     m_rotation = rotation.normalized();
     m_target = target;
     m_distance = std::max(distance, 1e-3f);

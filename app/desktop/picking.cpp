@@ -13,15 +13,29 @@ namespace {
 struct V3 {
     double x = 0, y = 0, z = 0;
 };
-V3 v3(const QVector3D& v) { return {v.x(), v.y(), v.z()}; }
-V3 operator-(const V3& a, const V3& b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
-double dot(const V3& a, const V3& b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-V3 cross(const V3& a, const V3& b) { return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x}; }
-double length(const V3& a) { return std::sqrt(dot(a, a)); }
+V3 v3(const QVector3D& v) {
+    return {v.x(), v.y(), v.z()};
+}
+V3 operator-(const V3& a, const V3& b) {
+    return {a.x - b.x, a.y - b.y, a.z - b.z};
+}
+double dot(const V3& a, const V3& b) {
+    return a.x * b.x + a.y * b.y + a.z * b.z;
+}
+V3 cross(const V3& a, const V3& b) {
+    return {a.y * b.z - a.z * b.y, a.z * b.x - a.x * b.z, a.x * b.y - a.y * b.x};
+}
+double length(const V3& a) {
+    return std::sqrt(dot(a, a));
+}
 
-double tanHalfFov(const OrbitCamera& camera) { return std::tan(qDegreesToRadians(double(camera.fieldOfView()) * 0.5)); }
+double tanHalfFov(const OrbitCamera& camera) {
+    return std::tan(qDegreesToRadians(double(camera.fieldOfView()) * 0.5));
+}
 double aspectOf(const QSize& viewport) {
-    return viewport.height() > 0 && viewport.width() > 0 ? double(viewport.width()) / double(viewport.height()) : 1.0;
+    return viewport.height() > 0 && viewport.width() > 0
+               ? double(viewport.width()) / double(viewport.height())
+               : 1.0;
 }
 
 // Whether ray crosses the box [min, max] in front of its origin (slab test, boundaries included).
@@ -70,8 +84,10 @@ Ray rayThrough(const OrbitCamera& camera, const QPointF& point, const QSize& vie
     return ray;
 }
 
-std::optional<QPointF> projectToViewport(const OrbitCamera& camera, const QVector3D& p, const QSize& viewport) {
-    const QVector3D v = camera.rotation().rotatedVector(p - camera.target()) - QVector3D(0, 0, camera.distance());
+std::optional<QPointF> projectToViewport(const OrbitCamera& camera, const QVector3D& p,
+                                         const QSize& viewport) {
+    const QVector3D v =
+        camera.rotation().rotatedVector(p - camera.target()) - QVector3D(0, 0, camera.distance());
     if (v.z() >= 0.0f) return std::nullopt;
     const double t = tanHalfFov(camera);
     const double ndcX = double(v.x()) / (-double(v.z()) * t * aspectOf(viewport));
@@ -79,7 +95,8 @@ std::optional<QPointF> projectToViewport(const OrbitCamera& camera, const QVecto
     return QPointF((ndcX + 1.0) * 0.5 * viewport.width(), (1.0 - ndcY) * 0.5 * viewport.height());
 }
 
-std::optional<double> intersectTriangle(const Ray& ray, const QVector3D& a, const QVector3D& b, const QVector3D& c) {
+std::optional<double> intersectTriangle(const Ray& ray, const QVector3D& a, const QVector3D& b,
+                                        const QVector3D& c) {
     // Möller–Trumbore, in double precision.
     const V3 o = v3(ray.origin);
     const V3 d = v3(ray.direction);
@@ -127,11 +144,13 @@ MeshPicker::MeshPicker(std::shared_ptr<const cad::Mesh> mesh) : m_mesh(std::move
     // Triangles of the groups, then whatever no group covers (a mesh without groups).
     std::vector<bool> covered(indexCount / 3, false);
     for (std::size_t g = 0; g < m.groups.size(); ++g) {
-        const std::size_t first = std::min<std::size_t>(m.groups[g].firstIndex - m.groups[g].firstIndex % 3, indexCount);
+        const std::size_t first =
+            std::min<std::size_t>(m.groups[g].firstIndex - m.groups[g].firstIndex % 3, indexCount);
         const std::size_t end = std::min<std::size_t>(first + m.groups[g].indexCount, indexCount);
         const std::size_t count = (end - first) - (end - first) % 3;
         addRange(first, count, int(g));
-        for (std::size_t t = first / 3; t < (first + count) / 3; ++t) covered[t] = true;
+        for (std::size_t t = first / 3; t < (first + count) / 3; ++t)
+            covered[t] = true;
     }
     for (std::size_t t = 0; t < covered.size();) {
         if (covered[t]) {
@@ -139,7 +158,8 @@ MeshPicker::MeshPicker(std::shared_ptr<const cad::Mesh> mesh) : m_mesh(std::move
             continue;
         }
         std::size_t end = t;
-        while (end < covered.size() && !covered[end]) ++end;
+        while (end < covered.size() && !covered[end])
+            ++end;
         addRange(t * 3, (end - t) * 3, -1);
         t = end;
     }
@@ -160,7 +180,8 @@ std::optional<PickHit> MeshPicker::pick(const Ray& ray) const {
             const auto t = intersectTriangle(ray, vertex(m, a), vertex(m, b), vertex(m, c));
             if (!t) continue;
             const std::size_t triangle = i / 3;
-            if (best && (*t > best->distance || (*t == best->distance && triangle > best->triangle))) continue;
+            if (best && (*t > best->distance || (*t == best->distance && triangle > best->triangle)))
+                continue;
             best = PickHit{r.instance, triangle, *t, ray.origin + ray.direction * float(*t)};
         }
     }
@@ -192,9 +213,11 @@ std::optional<QPointF> MeshPicker::visiblePoint(const OrbitCamera& camera, const
         const auto c = projectToViewport(camera, vertex(m, m.indices[i + 2]), viewport);
         if (!a || !b || !c) continue;
         const QPointF centre = (*a + *b + *c) / 3.0;
-        if (centre.x() < 0 || centre.y() < 0 || centre.x() >= viewport.width() || centre.y() >= viewport.height())
+        if (centre.x() < 0 || centre.y() < 0 || centre.x() >= viewport.width() ||
+            centre.y() >= viewport.height())
             continue;
-        const double area = std::abs((b->x() - a->x()) * (c->y() - a->y()) - (c->x() - a->x()) * (b->y() - a->y())) / 2;
+        const double area =
+            std::abs((b->x() - a->x()) * (c->y() - a->y()) - (c->x() - a->x()) * (b->y() - a->y())) / 2;
         candidates.push_back({area, centre});
     }
     std::stable_sort(candidates.begin(), candidates.end(),
@@ -211,7 +234,8 @@ cad::Box3 instanceBox(const cad::Mesh& mesh, int instance) {
     cad::Box3 box;
     if (instance < 0 || std::size_t(instance) >= mesh.groups.size()) return box;
     const cad::MeshGroup& g = mesh.groups[std::size_t(instance)];
-    const std::size_t end = std::min<std::size_t>(std::size_t(g.firstIndex) + g.indexCount, mesh.indices.size());
+    const std::size_t end =
+        std::min<std::size_t>(std::size_t(g.firstIndex) + g.indexCount, mesh.indices.size());
     for (std::size_t i = g.firstIndex; i < end; ++i) {
         const std::size_t v = mesh.indices[i];
         if (v >= mesh.vertexCount()) continue;
@@ -255,7 +279,8 @@ std::optional<int> assemblyPartOfBomLine(const core::Bom& bom, std::size_t lineI
     int occurrence = 0; // earlier lines of the same module, assembly and name
     for (std::size_t i = 0; i < lineIndex; ++i) {
         const core::BomLine& other = bom.lines[i];
-        if (other.module == line.module && other.assembly == line.assembly && other.name == line.name) ++occurrence;
+        if (other.module == line.module && other.assembly == line.assembly && other.name == line.name)
+            ++occurrence;
     }
     for (std::size_t p = 0; p < analysis.parts.size(); ++p) {
         const cad::PartInfo& part = analysis.parts[p];

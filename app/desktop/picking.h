@@ -36,15 +36,17 @@ Ray rayThrough(const OrbitCamera& camera, const QPointF& point, const QSize& vie
 
 // Where the world point p appears in a viewport of this size (the inverse of rayThrough);
 // nullopt when p is not in front of the camera.
-std::optional<QPointF> projectToViewport(const OrbitCamera& camera, const QVector3D& p, const QSize& viewport);
+std::optional<QPointF> projectToViewport(const OrbitCamera& camera, const QVector3D& p,
+                                         const QSize& viewport);
 
 // The distance along ray at which it crosses triangle (a, b, c), from either side; nullopt when it
 // misses, runs parallel to it, or the triangle lies behind the origin or is degenerate.
-std::optional<double> intersectTriangle(const Ray& ray, const QVector3D& a, const QVector3D& b, const QVector3D& c);
+std::optional<double> intersectTriangle(const Ray& ray, const QVector3D& a, const QVector3D& b,
+                                        const QVector3D& c);
 
 // The nearest triangle a ray hits.
 struct PickHit {
-    int instance = -1;  // index in Mesh::groups; -1 for triangles outside every group
+    int instance = -1;        // index in Mesh::groups; -1 for triangles outside every group
     std::size_t triangle = 0; // index of the triangle (Mesh::indices / 3)
     double distance = 0;      // along the ray, mm
     QVector3D point;          // where it hits, world coordinates

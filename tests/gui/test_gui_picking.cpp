@@ -15,6 +15,7 @@
 #include "part_table_model.h"
 #include "picking.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
@@ -34,8 +35,8 @@ namespace {
 
 // A flat axis-aligned square [x0, x1] × [y0, y1] at height z, as two triangles, appended to mesh
 // as one instance (group) named name.
-void addSquare(telar::cad::Mesh& mesh, const std::string& name, int part, float x0, float y0, float x1, float y1,
-               float z) {
+void addSquare(telar::cad::Mesh& mesh, const std::string& name, int part, float x0, float y0, float x1,
+               float y1, float z) {
     const auto base = static_cast<std::uint32_t>(mesh.vertexCount());
     for (auto [x, y] : {std::pair{x0, y0}, std::pair{x1, y0}, std::pair{x1, y1}, std::pair{x0, y1}}) {
         mesh.positions.insert(mesh.positions.end(), {x, y, z});
@@ -68,18 +69,22 @@ OrbitCamera topCamera() {
 }
 
 // Pixels per mm at z = 0 for topCamera() in a viewport 200 px tall.
-double topPixelsPerMm() { return 100.0 / (100.0 * std::tan(qDegreesToRadians(15.0))); }
+double topPixelsPerMm() {
+    return 100.0 / (100.0 * std::tan(qDegreesToRadians(15.0)));
+}
 
 bool openAndWait(MainWindow& window, const fs::path& path) {
     QSignalSpy loaded(&window, &MainWindow::designLoaded);
     QSignalSpy failed(&window, &MainWindow::designLoadFailed);
     window.openRepository(QString::fromStdString(path.string()));
-    for (int i = 0; i < 600 && loaded.isEmpty() && failed.isEmpty(); ++i) loaded.wait(100);
+    for (int i = 0; i < 600 && loaded.isEmpty() && failed.isEmpty(); ++i)
+        loaded.wait(100);
     return !loaded.isEmpty();
 }
 
 bool waitIdle(MainWindow& window) {
-    for (int i = 0; i < 1200 && window.isBusy(); ++i) QTest::qWait(50);
+    for (int i = 0; i < 1200 && window.isBusy(); ++i)
+        QTest::qWait(50);
     return !window.isBusy();
 }
 
@@ -103,7 +108,8 @@ QString currentPartFile(MainWindow& window) {
 
 QString currentBomPart(MainWindow& window) {
     const QModelIndex i = window.bomPanel()->view()->currentIndex();
-    return i.data(BomTableModel::ModuleIdRole).toString() + "/" + i.data(BomTableModel::PartIdRole).toString();
+    return i.data(BomTableModel::ModuleIdRole).toString() + "/" +
+           i.data(BomTableModel::PartIdRole).toString();
 }
 
 // Selects a BOM row the way a user does (the table's current row changes).
@@ -203,7 +209,8 @@ TEST_CASE("A viewport point of a known camera picks the instance drawn there", "
     REQUIRE(right);
     CHECK(right->x() == Approx(150 + 10 * ppm).epsilon(1e-6));
     CHECK(right->y() == Approx(100).epsilon(1e-6));
-    CHECK(projectToViewport(camera, QVector3D(0, 5, 0), viewport)->y() == Approx(100 - 5 * ppm).epsilon(1e-6));
+    CHECK(projectToViewport(camera, QVector3D(0, 5, 0), viewport)->y() ==
+          Approx(100 - 5 * ppm).epsilon(1e-6));
     CHECK_FALSE(projectToViewport(camera, QVector3D(0, 0, 150), viewport)); // behind the eye
     // rayThrough is the inverse: the ray through that point passes (10, 0, 0).
     const Ray through = rayThrough(camera, *right, viewport);
@@ -211,7 +218,7 @@ TEST_CASE("A viewport point of a known camera picks the instance drawn there", "
     CHECK(at.x() == Approx(10).epsilon(1e-5));
     CHECK(std::abs(at.y()) < 1e-4);
 
-    CHECK(picker.instanceAt(camera, QPointF(150, 100), viewport) == 1);        // the roof over the origin
+    CHECK(picker.instanceAt(camera, QPointF(150, 100), viewport) == 1); // the roof over the origin
     CHECK(picker.instanceAt(camera, QPointF(150 - 0.5 * ppm, 100), viewport) == 0); // the floor left of it
     CHECK(picker.instanceAt(camera, QPointF(150 + 10 * ppm, 100), viewport) == 2);  // the side square
     CHECK(picker.instanceAt(camera, QPointF(150 + 5 * ppm, 100), viewport) == -1);  // the gap between
@@ -279,8 +286,9 @@ TEST_CASE("The controller enclosure's instances map to the core's BOM lines of t
 
     // Every instance (as OpenCASCADE's STEP writer names them) with the line of its part.
     const std::vector<std::pair<std::string, std::string>> expected = {
-        {"Enclosure base:1", "enclosure-base"}, {"Enclosure lid:2", "enclosure-lid"}, {"Lid screw:3", "lid-screw"},
-        {"Lid screw:4", "lid-screw"},           {"Lid screw:5", "lid-screw"},      {"Lid screw:6", "lid-screw"}};
+        {"Enclosure base:1", "enclosure-base"}, {"Enclosure lid:2", "enclosure-lid"},
+        {"Lid screw:3", "lid-screw"},           {"Lid screw:4", "lid-screw"},
+        {"Lid screw:5", "lid-screw"},           {"Lid screw:6", "lid-screw"}};
     for (size_t instance = 0; instance < expected.size(); ++instance) {
         const auto& [instanceName, lineId] = expected[instance];
         INFO(instanceName);
@@ -428,9 +436,10 @@ TEST_CASE("xvfb: a click in the drawn 3D view picks the instance the ray cast fi
     window.show();
     REQUIRE(QTest::qWaitForWindowExposed(&window));
     REQUIRE(openAndWait(window, commons.openPress()));
+    CHECK(window.meshView() == nullptr); // made when the 3D tab is first shown
+    window.applySelection("controller", {}, View::ThreeD);
     MeshView* view = window.meshView();
     REQUIRE(view); // OpenGL is available under Xvfb
-    window.applySelection("controller", {}, View::ThreeD);
     REQUIRE(waitIdle(window));
     REQUIRE(view->hasMesh());
     for (int i = 0; i < 100 && view->framesWithMesh() == 0; ++i) {
@@ -473,7 +482,7 @@ TEST_CASE("xvfb: a click in the drawn 3D view picks the instance the ray cast fi
     QTest::mouseMove(view, QPoint(360, 340));
     QTest::mouseRelease(view, Qt::RightButton, {}, QPoint(360, 340));
     REQUIRE((view->camera().target() - fitted).length() > 1.0f); // panned
-    window.activateWindow(); // window shortcuts act in the active window
+    window.activateWindow();                                     // window shortcuts act in the active window
     REQUIRE(QTest::qWaitForWindowActive(&window));
     window.treeView()->setFocus();
     QTest::keyClick(window.treeView(), Qt::Key_F);
@@ -487,10 +496,41 @@ TEST_CASE("A click in the 3D view picks the instance the ray cast finds, under X
         WARN("SKIPPED: xvfb-run is not installed (apt-get install xvfb xauth)");
         return;
     }
-    auto r = telar::test::run({*xvfb, "-a", "-s", "-screen 0 1600x1200x24", fs::read_symlink("/proc/self/exe").string(),
+    auto r = telar::test::run({*xvfb, "-a", "-s", "-screen 0 1600x1200x24",
+                               fs::read_symlink("/proc/self/exe").string(),
                                "xvfb: a click in the drawn 3D view picks the instance the ray cast finds"},
                               {}, {"QT_QPA_PLATFORM=xcb", "LIBGL_ALWAYS_SOFTWARE=1", "TELAR_TEST_XVFB=1"});
     INFO(r.out << r.err);
     CHECK(r.exitCode == 0);
     CHECK(r.out.find("All tests passed") != std::string::npos);
+}
+
+TEST_CASE("telar-desktop --exit-when-ready prints the launch time once the tree and BOM are shown", "[gui]") {
+    ExampleCommons commons;
+    telar::test::TempDir home;
+    const std::string desktop = (telar::test::binaryDir() / "telar-desktop").string();
+    const std::vector<std::string> env = {"QT_QPA_PLATFORM=offscreen", "TELAR_HOME=" + home.path().string()};
+    auto r = telar::test::run(
+        {desktop, "--repo", commons.openPress().string(), "--view", "bom", "--exit-when-ready"}, {}, env);
+    INFO(r.out << r.err);
+    REQUIRE(r.exitCode == 0);
+    const QString out = QString::fromStdString(r.out);
+    CHECK(
+        out.contains(QRegularExpression(QStringLiteral("^telar-desktop: ready \\d+ ms after main\\(\\), \\d+ "
+                                                       "ms after the process started; design shown \\d+ ms "
+                                                       "after main\\(\\)\n"))));
+    // The press's BOM (docs/desktop.md: 64 lines, 292 pieces) was on screen.
+    CHECK(out.contains("\ntelar-desktop: tree: 1 top-level rows; BOM: 64 lines · 292 pieces · "));
+
+    auto noRepo = telar::test::run({desktop, "--exit-when-ready"}, {}, env);
+    CHECK(noRepo.exitCode == 2);
+    CHECK(noRepo.err == "telar-desktop: --exit-when-ready needs --repo DIR\n");
+    auto both =
+        telar::test::run({desktop, "--repo", ".", "--exit-when-ready", "--screenshot", "x.png"}, {}, env);
+    CHECK(both.exitCode == 2);
+    CHECK(both.err == "telar-desktop: --exit-when-ready and --screenshot cannot be used together\n");
+    auto notRepo = telar::test::run({desktop, "--repo", home.path().string(), "--exit-when-ready"}, {}, env);
+    CHECK(notRepo.exitCode == 1);
+    CHECK(notRepo.out.empty());
+    CHECK(notRepo.err.find("telar-desktop: --exit-when-ready: not a git repository: ") != std::string::npos);
 }
