@@ -1,10 +1,11 @@
-// Entry points: format dispatch, the STL path, files from disk.
+// Entry points: format dispatch, the STL path (3MF in threemf.cpp), files from disk.
 #include "telar/cad/analyze.h"
 
 #include "engine.h"
 #include "size_warnings.h"
 #include "stl.h"
 #include "telar/error.h"
+#include "threemf.h"
 
 #include <cerrno>
 #include <cmath>
@@ -127,7 +128,7 @@ AnalysisResult analyzeBytes(std::string_view bytes, const std::string& displayNa
     if (format == Format::StlAscii || format == Format::StlBinary) {
         r = analyzeStl(bytes, format, displayName, options, progress);
     } else if (format == Format::ThreeMf) {
-        throw CadError(displayName, "reading 3MF is not supported (3MF is an export format here)");
+        r = detail::analyze3mf(bytes, displayName, options, progress);
     } else {
         r = detail::engine(displayName).analyze(bytes, format, displayName, options, progress);
     }

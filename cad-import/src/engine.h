@@ -1,7 +1,7 @@
 #pragma once
 // The OpenCASCADE half of telar::cad, behind a table of two functions.
 //
-// Everything in telar::cad that does not need OCCT (format detection, STL, the worker client,
+// Everything in telar::cad that does not need OCCT (format detection, STL and 3MF, the worker client,
 // serialisation, mesh writers) is in the telar_cad library. Reading and tessellating STEP, IGES
 // and BREP is in the engine (engine_occt.cpp and the occt_* / xcaf_* / measure files), which
 // programs either link in (the worker, the desktop app, the CAD tests) or load on first use as the

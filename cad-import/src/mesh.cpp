@@ -5,6 +5,7 @@
 #include "stl.h"
 #include "telar/cad/analyze.h"
 #include "telar/error.h"
+#include "threemf.h"
 
 #include <array>
 #include <cmath>
@@ -134,6 +135,7 @@ Mesh tessellate(std::string_view bytes, const std::string& name, int part, doubl
         if (part != kWholeFile && part != 0) throw CadError(name, "part " + std::to_string(part) + " does not exist");
         return meshFromStl(bytes, format, name);
     }
+    if (format == Format::ThreeMf) return detail::tessellate3mf(bytes, name, part, progress);
     if (format != Format::Step && format != Format::Iges && format != Format::Brep)
         throw CadError(name, "cannot tessellate " + formatName(format) + " content");
     return detail::engine(name).tessellate(bytes, format, name, part, deflection, progress);

@@ -1,5 +1,5 @@
 #pragma once
-// Reading and measuring one CAD file: STEP (AP203/214/242), IGES, BREP and STL (ASCII or binary).
+// Reading and measuring one CAD file: STEP (AP203/214/242), IGES, BREP, STL (ASCII or binary) and 3MF.
 // The format is detected from the bytes; units are converted to millimetres from what the file
 // declares. Safe to call from several threads: the OpenCASCADE read/transfer step is serialised
 // behind one process-wide lock, measuring runs in parallel (see docs/cad.md).
