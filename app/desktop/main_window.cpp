@@ -5,6 +5,7 @@
 #include "bom_table_model.h"
 #include "diff_panel.h"
 #include "fab_profile_editor.h"
+#include "history_model.h"
 #include "history_panel.h"
 #include "license_panel.h"
 #include "mesh_view.h"
@@ -495,6 +496,8 @@ void MainWindow::applySnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
     const bool sameRepository = m_snapshot && m_snapshot->repository == snapshot->repository;
     m_snapshot = std::move(snapshot);
     m_geometryCache.clear();
+    m_contributorsCache.clear();
+    ++m_contributorsGeneration;
     m_shownGeometry.clear();
     const core::Design& design = *m_snapshot->design;
 
@@ -625,6 +628,8 @@ void MainWindow::closeRepository() {
     dropGeometryJob();
     m_snapshot.reset();
     m_geometryCache.clear();
+    m_contributorsCache.clear();
+    ++m_contributorsGeneration;
     m_shownGeometry.clear();
     m_partModel->setModule(nullptr, {});
     m_treeModel->setDesign(nullptr);
@@ -782,7 +787,38 @@ void MainWindow::onModuleChanged(const QModelIndex& current) {
         return;
     }
     m_properties->showModule(m_snapshot->design, id);
+    startContributorsJob(id);
     showModuleGeometry();
+}
+
+void MainWindow::startContributorsJob(const QString& module, const QString& partId, const QString& file) {
+    const QString query = provenanceQuery(module, partId, file);
+    if (!m_snapshot || query.isEmpty()) return;
+    const int generation = ++m_contributorsGeneration;
+    if (m_contributorsProgress) m_contributorsProgress->cancel();
+    m_contributorsProgress.reset();
+    if (auto cached = m_contributorsCache.value(query)) {
+        m_properties->showContributors(cached->provenance);
+        return;
+    }
+    auto progress = std::make_shared<JobProgress>();
+    m_contributorsProgress = progress;
+    const std::filesystem::path repository = m_snapshot->repository;
+    const std::string rev = m_snapshot->rev;
+    auto tree = m_snapshot->tree;
+    const std::string q = query.toStdString();
+    auto* watcher = new QFutureWatcher<JobResult<HistorySnapshot>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, query] {
+        watcher->deleteLater();
+        const JobResult<HistorySnapshot> result = watcher->result();
+        // Failures and cancels are the History tab's to explain; the properties stay as they are.
+        if (!result.value) return;
+        m_contributorsCache.insert(query, result.value);
+        if (generation == m_contributorsGeneration) m_properties->showContributors(result.value->provenance);
+    });
+    watcher->setFuture(QtConcurrent::run([repository, rev, tree, q, progress] {
+        return runJob<HistorySnapshot>([&] { return computeHistory(repository, rev, tree, q, progress->progress()); });
+    }));
 }
 
 void MainWindow::onPartChanged(const QModelIndex& current) {
@@ -791,9 +827,12 @@ void MainWindow::onPartChanged(const QModelIndex& current) {
     if (!source.isValid()) {
         m_properties->showModule(m_snapshot->design, m_partModel->moduleId());
         m_historyPanel->setSelection(m_partModel->moduleId());
+        startContributorsJob(m_partModel->moduleId());
         return;
     }
     m_properties->showPart(m_snapshot->design, m_partModel->moduleId(), source.row());
+    startContributorsJob(m_partModel->moduleId(), source.data(PartTableModel::PartIdRole).toString(),
+                         source.data(PartTableModel::FilePathRole).toString());
     m_historyPanel->setSelection(m_partModel->moduleId(), source.data(PartTableModel::PartIdRole).toString(),
                                  source.data(PartTableModel::FilePathRole).toString());
     const QString file = source.data(PartTableModel::FilePathRole).toString();

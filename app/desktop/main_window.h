@@ -38,6 +38,7 @@ class QTreeWidget;
 namespace telar::desktop {
 
 class BomPanel;
+struct HistorySnapshot;
 class DiffPanel;
 class FabProfileEditor;
 class HistoryPanel;
@@ -153,6 +154,9 @@ private:
     void onModuleChanged(const QModelIndex& current);
     void onPartChanged(const QModelIndex& current);
     void startGeometryJob(const std::string& filePath);
+    // The contributors of the selection for the properties (the core's provenance, off the GUI
+    // thread, kept per item until the design is reloaded).
+    void startContributorsJob(const QString& module, const QString& partId = {}, const QString& file = {});
     void onGeometryJobFinished(int generation);
     void dropGeometryJob();
     // 3D picking and selection sync.
@@ -181,6 +185,9 @@ private:
     QString m_lastError;
     QHash<QString, std::shared_ptr<const GeometrySnapshot>> m_geometryCache; // by file, this snapshot
     std::string m_shownGeometry; // file path shown in the 3D view / properties
+    QHash<QString, std::shared_ptr<const HistorySnapshot>> m_contributorsCache; // by provenance query
+    int m_contributorsGeneration = 0;
+    std::shared_ptr<JobProgress> m_contributorsProgress;
     std::vector<int> m_highlight; // instances of the shown geometry highlighted in 3D
     // The BOM line of the last pick: module and part id, or the unique part of an assembly file
     // (resolved once the BOM is computed).

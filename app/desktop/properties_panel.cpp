@@ -121,9 +121,29 @@ void PropertiesPanel::showPart(const std::shared_ptr<const core::Design>& design
     expandAll();
 }
 
-void PropertiesPanel::removeGeometry() {
+void PropertiesPanel::removeSection(const QString& title) {
     for (int i = topLevelItemCount() - 1; i >= 0; --i)
-        if (topLevelItem(i)->text(0) == kGeometry) delete takeTopLevelItem(i);
+        if (topLevelItem(i)->text(0) == title) delete takeTopLevelItem(i);
+}
+
+void PropertiesPanel::removeGeometry() { removeSection(kGeometry); }
+
+void PropertiesPanel::showContributors(const core::Provenance& p) {
+    const QString title = tr("Contributors");
+    removeSection(title);
+    auto* s = section(title);
+    if (p.contributors.empty()) {
+        auto* item = new QTreeWidgetItem(s, {tr("No commit touched it yet")});
+        item->setFirstColumnSpanned(true);
+    }
+    for (const core::ProvenanceContributor& c : p.contributors) {
+        QString what = c.authored == 1 ? tr("1 commit") : tr("%1 commits").arg(c.authored);
+        if (c.coAuthored > 0) what += tr(", %1 co-authored").arg(c.coAuthored);
+        const QString who = qs(c.name);
+        add(s, who, what);
+        if (!c.email.empty()) s->child(s->childCount() - 1)->setToolTip(0, who + QStringLiteral(" <") + qs(c.email) + QLatin1Char('>'));
+    }
+    expandAll();
 }
 
 void PropertiesPanel::showGeometryStatus(const QString& status) {

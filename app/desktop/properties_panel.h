@@ -6,6 +6,7 @@
 #include "design_jobs.h"
 
 #include "telar/core/design.h"
+#include "telar/core/provenance.h"
 
 #include <QTreeWidget>
 
@@ -27,6 +28,9 @@ public:
     void showGeometry(const GeometrySnapshot& geometry);
     // Replaces the Geometry section with a line saying why there is none (loading, error).
     void showGeometryStatus(const QString& status);
+    // Adds (or replaces) the Contributors section: the people of the item's history (after
+    // .mailmap), with their authored and co-authored commits, as the core counts them.
+    void showContributors(const core::Provenance& provenance);
 
     // The value shown for a property (first match in any section), for tests; empty when absent.
     QString value(const QString& property) const;
@@ -34,6 +38,7 @@ public:
 private:
     QTreeWidgetItem* section(const QString& title);
     void add(QTreeWidgetItem* section, const QString& property, const QString& value);
+    void removeSection(const QString& title);
     void removeGeometry();
 };
 

@@ -13,6 +13,10 @@ namespace telar::test {
 void ensureGuiApplication() {
     if (QApplication::instance()) return;
     if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    // The per-user store (geometry cache, history index) of windows under test: never the
+    // tester's own. Tests that need a fresh one set their own.
+    static TempDir home("telar-gui-home");
+    if (!std::getenv("TELAR_HOME")) setenv("TELAR_HOME", home.path().c_str(), 1);
     static int argc = 1;
     static char name[] = "telar_gui_tests";
     static char* argv[] = {name, nullptr};

@@ -11,6 +11,8 @@
 #include "start_page.h"
 
 #include <QComboBox>
+#include <QEventLoop>
+#include <QTimer>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTest>
@@ -90,6 +92,26 @@ TEST_CASE("Main window opens the example commons and shows modules, parts and pr
     CHECK_FALSE(window.isBusy());
     CHECK(window.properties()->value("Unit cost") == "21.00 USD");
     CHECK_FALSE(window.selectPart("no-such-part"));
+}
+
+TEST_CASE("Properties list the contributors of the selected module from its history", "[gui]") {
+    telar::test::ensureGuiApplication();
+    ExampleCommons commons;
+    MainWindow window(/*persistent=*/false);
+    window.setErrorDialogsEnabled(false);
+    window.resize(1200, 800);
+    window.show();
+    REQUIRE(openAndWait(window, commons.openPress()));
+    REQUIRE(window.selectModule("controller"));
+    // Computed off the GUI thread: wait for the section.
+    QEventLoop loop;
+    for (int i = 0; i < 300 && window.properties()->value("Chen Wei").isEmpty(); ++i) {
+        QTimer::singleShot(100, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    // The controller's three commits are Chen Wei's (see the history model test).
+    CHECK(window.properties()->value("Chen Wei") == "3 commits");
+    CHECK(window.properties()->value("Name") == "Controller");
 }
 
 TEST_CASE("Revision picker reloads the design from a tag without checkout", "[gui]") {
