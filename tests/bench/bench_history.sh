@@ -62,9 +62,16 @@ for _ in $(seq "$repeat"); do
 done
 git_s=$(printf '%s\n' "${gitlog[@]}" | median)
 
-start=$(now)
-first_n=$("$bin/telar" --repo "$repo" --quiet provenance mod03 --json | indexed)
-first=$(echo "$(now) - $start" | bc -l)
+# The first build, REPEAT times on a fresh store each (median); telar's JSON goes to a file and
+# is read afterwards, so the timing holds the telar process only.
+firsts=()
+for _ in $(seq "$repeat"); do
+  rm -rf "$TELAR_HOME"
+  start=$(now); "$bin/telar" --repo "$repo" --quiet provenance mod03 --json >"$work/first.json"
+  firsts+=("$(echo "$(now) - $start" | bc -l)")
+done
+first=$(printf '%s\n' "${firsts[@]}" | median)
+first_n=$(indexed <"$work/first.json")
 row "history index, first build, ${commits} commits (wall s)" "$(printf %.3f "$first")" "$(printf %.3f "$git_s")" \
     "$(echo "$first / $git_s" | bc -l | xargs printf %.2f)" "peer: git log --name-status; budget ≤ 2×; indexed $first_n"
 
@@ -79,7 +86,8 @@ git -C "$repo" add -A
 GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@x.example GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@x.example \
   git -C "$repo" commit -q -m "One more commit"
 start=$(now)
-one_n=$("$bin/telar" --repo "$repo" --quiet provenance mod03 --json | indexed)
+"$bin/telar" --repo "$repo" --quiet provenance mod03 --json >"$work/one.json"
 one=$(echo "$(now) - $start" | bc -l)
+one_n=$(indexed <"$work/one.json")
 row "history index after one more commit (wall s)" "$(printf %.3f "$one")" "" "" "whole process incl. query; budget ≤ 50 ms for the index"
 row "commits indexed after one more commit" "$one_n" "" "" "budget: exactly 1"
