@@ -728,7 +728,7 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
             "INSERT INTO history_commits (oid, generation, summary, author_name, author_email, author_time, "
             "author_offset, committer_name, committer_email, committer_time, committer_offset, parents, "
             "unreadable) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) ON CONFLICT (oid) DO NOTHING");
         auto insParent =
             db.prepare("INSERT INTO history_parents (commit_id, position, parent_id) VALUES (?1, ?2, ?3)");
         auto insCo = db.prepare(
@@ -762,6 +762,15 @@ IndexUpdate HistoryIndex::update(const std::string& rev, const Progress& progres
                 insCommit.bindInt64(11, c.committer.offsetMinutes).bindText(12, joinLines(c.parents, ' '));
                 insCommit.bindText(13, joinLines(c.unreadable, '\n'));
                 insCommit.run();
+                if (db.changes() == 0) {
+                    // Another process (the CLI beside the desktop app, two panels of the app)
+                    // indexed this commit since our walk. Its rows came in one committed
+                    // transaction with the commit's parents and changes: take them as they are.
+                    auto existing = lookupCommit(db, c.id);
+                    if (!existing) throw StoreError("history index: commit " + c.id + " vanished while indexing");
+                    known.emplace(c.id, *existing);
+                    continue;
+                }
                 int64_t row = db.lastInsertRowid();
                 known.emplace(c.id, std::make_pair(row, generation));
                 for (size_t i = 0; i < parentRows.size(); ++i) {

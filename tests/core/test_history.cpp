@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -278,4 +279,35 @@ TEST_CASE("a long history reads commits on a second thread with the same answers
                      change.oldSize == (i == 1 ? 0 : i - 3);
     }
     CHECK(sizesRight);
+}
+
+TEST_CASE("two indexers on one store at once both finish and index each commit once", "[core][history]") {
+    TempDir tmp{"telar-history-race"};
+    const fs::path repoDir = longHistory(tmp, 300);
+    size_t indexed[2] = {0, 0};
+    std::string errors[2];
+    auto indexer = [&](int k) {
+        try {
+            auto store = Store::open(tmp / "store.db", [](const std::string&) {});
+            Repository repo = Repository::open(repoDir);
+            HistoryIndex index(repo, *store);
+            indexed[k] = index.update("HEAD").indexed;
+        } catch (const std::exception& e) {
+            errors[k] = e.what();
+        }
+    };
+    std::thread a(indexer, 0), b(indexer, 1);
+    a.join();
+    b.join();
+    CHECK(errors[0].empty());
+    CHECK(errors[1].empty());
+    CHECK(indexed[0] + indexed[1] == 300);
+
+    auto store = Store::open(tmp / "store.db", [](const std::string&) {});
+    Repository repo = Repository::open(repoDir);
+    HistoryIndex index(repo, *store);
+    auto up = index.update("HEAD");
+    CHECK(up.indexed == 0);
+    CHECK(up.reachable == 300);
+    CHECK(index.touching(up.tip, PathQuery{{"m2"}, {}}).size() == 100);
 }
