@@ -239,6 +239,15 @@ Catalog Catalog::load(const std::filesystem::path& dir) {
 std::filesystem::path Catalog::resourceDir(const std::filesystem::path& dir) {
     if (!dir.empty()) return dir;
     if (const char* env = std::getenv("TELAR_RESOURCE_DIR"); env && *env) return env;
+#ifdef TELAR_RESOURCE_INSTALL_REL
+    // An installed program: the share folder beside its bin folder, when it holds the catalogue.
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const std::filesystem::path installed = self.parent_path() / TELAR_RESOURCE_INSTALL_REL;
+        if (std::filesystem::is_regular_file(installed / "materials.toml", ec)) return installed.lexically_normal();
+    }
+#endif
 #ifdef TELAR_RESOURCE_DIR
     return TELAR_RESOURCE_DIR;
 #else

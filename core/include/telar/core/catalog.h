@@ -59,7 +59,9 @@ public:
     static Catalog fromText(std::string_view materialsToml, std::string_view processesToml,
                             const std::string& materialsName = "materials.toml",
                             const std::string& processesName = "processes.toml");
-    // The resource folder: dir when given, else $TELAR_RESOURCE_DIR, else the folder compiled in.
+    // The resource folder: dir when given, else $TELAR_RESOURCE_DIR, else the installed one
+    // (share/telar beside the program's bin folder, when it exists), else the folder compiled in
+    // (the source tree's resources/ for a build tree).
     static std::filesystem::path resourceDir(const std::filesystem::path& dir = {});
     // load(resourceDir(dir)).
     static Catalog loadDefault(const std::filesystem::path& dir = {});
