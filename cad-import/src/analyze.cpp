@@ -49,13 +49,6 @@ bool sameFamily(Format a, Format b) {
     return family(a) == family(b);
 }
 
-std::string fingerprintOfMesh(const detail::MeshMeasures& m, double volume) {
-    char buffer[256];
-    std::snprintf(buffer, sizeof buffer, "mesh:v=%.6g;a=%.6g;s=%.5g,%.5g,%.5g;t=%zu", volume, m.area, m.moments[0],
-                  m.moments[1], m.moments[2], m.triangles);
-    return buffer;
-}
-
 AnalysisResult analyzeStl(std::string_view bytes, Format format, const std::string& name,
                           const AnalyzeOptions& options, const Progress& progress) {
     progress.report(0.0, "reading " + name);
@@ -72,20 +65,7 @@ AnalysisResult analyzeStl(std::string_view bytes, Format format, const std::stri
     part.name = cleanPartName(stemOf(name));
     part.rawNames = {stemOf(name)};
     part.quantity = 1;
-    part.volume = std::abs(m.volume);
-    part.area = m.area;
-    part.bbox = m.bbox;
-    part.orientedSize = m.orientedSize;
-    part.centroid = m.centroid;
-    part.solids = m.watertight() ? 1 : 0;
-    part.shells = 1;
-    part.faces = static_cast<int>(m.triangles);
-    part.edges = static_cast<int>(m.edges);
-    part.vertices = static_cast<int>(m.vertices);
-    part.triangles = m.triangles;
-    part.closed = m.watertight();
-    part.valid = m.watertight() && m.volume > 0.0;
-    part.fingerprint = fingerprintOfMesh(m, part.volume);
+    detail::setMeshGeometry(part, m);
     r.parts.push_back(part);
 
     TreeNode node;

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <unordered_map>
 
@@ -154,6 +155,26 @@ Key keyOf(const float* p) {
 TriangleSoup parseStl(std::string_view bytes, Format format, const std::string& displayName) {
     if (format == Format::StlBinary) return parseBinary(bytes, displayName);
     return parseAscii(bytes, displayName);
+}
+
+void setMeshGeometry(PartInfo& part, const MeshMeasures& m) {
+    part.volume = std::abs(m.volume);
+    part.area = m.area;
+    part.bbox = m.bbox;
+    part.orientedSize = m.orientedSize;
+    part.centroid = m.centroid;
+    part.solids = m.watertight() ? 1 : 0;
+    part.shells = 1;
+    part.faces = static_cast<int>(m.triangles);
+    part.edges = static_cast<int>(m.edges);
+    part.vertices = static_cast<int>(m.vertices);
+    part.triangles = m.triangles;
+    part.closed = m.watertight();
+    part.valid = m.watertight() && m.volume > 0.0;
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, "mesh:v=%.6g;a=%.6g;s=%.5g,%.5g,%.5g;t=%zu", part.volume, m.area,
+                  m.moments[0], m.moments[1], m.moments[2], m.triangles);
+    part.fingerprint = buffer;
 }
 
 MeshMeasures measureSoup(const TriangleSoup& soup) {

@@ -42,4 +42,8 @@ struct MeshMeasures {
 
 MeshMeasures measureSoup(const TriangleSoup& soup);
 
+// Sets the geometry of part (volume, area, boxes, centroid, counts, closed/valid, fingerprint)
+// from the measures of its mesh; the same for every mesh format (STL, 3MF).
+void setMeshGeometry(PartInfo& part, const MeshMeasures& m);
+
 } // namespace telar::cad::detail

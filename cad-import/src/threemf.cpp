@@ -86,13 +86,6 @@ bool sameGeometry(const MeshMeasures& a, const MeshMeasures& b) {
     return true;
 }
 
-std::string fingerprintOf(const MeshMeasures& m) {
-    char buffer[256];
-    std::snprintf(buffer, sizeof buffer, "mesh:v=%.6g;a=%.6g;s=%.5g,%.5g,%.5g;t=%zu", std::abs(m.volume),
-                  m.area, m.moments[0], m.moments[1], m.moments[2], m.triangles);
-    return buffer;
-}
-
 void measureDefinition(Definition& d, const Object& o) {
     const auto& L = d.linear;
     const bool mirrored = determinant(L) < 0.0;
@@ -311,21 +304,8 @@ Expanded expand(std::string_view bytes, const std::string& file, const AnalyzeOp
         for (const std::string& n : cleanOrder)
             if (cleanCounts[n] > cleanCounts[part.name]) part.name = n;
         part.quantity = static_cast<int>(instancesOfPart[p].size());
-        part.volume = std::abs(m.volume);
-        part.area = m.area;
-        part.bbox = m.bbox;
-        part.orientedSize = m.orientedSize;
-        part.centroid = m.centroid;
-        part.solids = m.watertight() ? 1 : 0;
-        part.shells = 1;
-        part.faces = static_cast<int>(m.triangles);
-        part.edges = static_cast<int>(m.edges);
-        part.vertices = static_cast<int>(m.vertices);
-        part.triangles = m.triangles;
-        part.closed = m.watertight();
-        part.valid = m.watertight() && m.volume > 0.0;
+        setMeshGeometry(part, m);
         part.colour = model.objects[d.object].colour;
-        part.fingerprint = fingerprintOf(m);
         if (!part.closed) {
             r.warnings.push_back(
                 "part '" + part.name + "' is not watertight (" + std::to_string(m.openEdges) + " open, " +
