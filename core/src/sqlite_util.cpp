@@ -58,6 +58,12 @@ Statement& Statement::bindText(int index, std::string_view text) {
     return *this;
 }
 
+Statement& Statement::bindTextRef(int index, std::string_view text) {
+    int rc = sqlite3_bind_text64(m_stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+    if (rc != SQLITE_OK) fail(m_db, rc, "cannot bind parameter " + std::to_string(index) + " of '" + shortSql(m_sql) + "'");
+    return *this;
+}
+
 Statement& Statement::bindInt64(int index, int64_t value) {
     int rc = sqlite3_bind_int64(m_stmt, index, value);
     if (rc != SQLITE_OK) fail(m_db, rc, "cannot bind parameter " + std::to_string(index) + " of '" + shortSql(m_sql) + "'");

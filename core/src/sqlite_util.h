@@ -56,6 +56,9 @@ public:
     Statement& operator=(const Statement&) = delete;
 
     Statement& bindText(int index, std::string_view text);
+    // Binds text without copying it: the caller keeps it alive and unchanged until the next
+    // reset() (bulk inserts, where copying every value costs a fifth of the insert).
+    Statement& bindTextRef(int index, std::string_view text);
     Statement& bindInt64(int index, int64_t value);
     Statement& bindDouble(int index, double value);
     Statement& bindBlob(int index, std::string_view bytes);
@@ -145,6 +148,9 @@ struct Migration {
 const std::vector<sqlite::Migration>& storeMigrations();
 
 namespace detail {
+
+// How long a store connection waits for another process's write transaction.
+constexpr int kStoreBusyTimeoutMs = 5000;
 
 // Exclusive use of a Store's connection, for core code that keeps its own tables in the store
 // (history index, geometry cache). Holds the Store's mutex while it lives.

@@ -24,7 +24,6 @@ namespace {
 
 // PRAGMA application_id of a Telar store: "TELR".
 constexpr int64_t kApplicationId = 0x54454C52;
-constexpr int kBusyTimeoutMs = 5000;
 // How long a passed quick_check is trusted. quick_check reads every page (tens of milliseconds
 // per few MiB), too slow for every CLI start; damage met in between forces it (see markerPath).
 constexpr int64_t kQuickCheckIntervalSeconds = 24 * 60 * 60;
@@ -108,7 +107,7 @@ void migrate(sqlite::Database& db) {
 // damaged or incompatible, StoreError for anything else (permissions, disk full, …).
 std::unique_ptr<sqlite::Database> openChecked(const fs::path& file) {
     auto db = std::make_unique<sqlite::Database>(file);
-    db->setBusyTimeout(kBusyTimeoutMs);
+    db->setBusyTimeout(detail::kStoreBusyTimeoutMs);
     int64_t now = nowSeconds();
     bool checked = false;
     bool fresh = false;

@@ -122,6 +122,9 @@ public:
     std::optional<IndexedCommit> commit(const std::string& id) const;
 
 private:
+    // update() under the store's lock, in one write transaction; fills indexed and reachable.
+    void indexFrom(const std::string& tip, const Progress& progress, IndexUpdate& result);
+
     const Repository& m_repo;
     Store& m_store;
 };
