@@ -10,6 +10,7 @@
 #include "telar/error.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <climits>
 #include <condition_variable>
@@ -151,6 +152,63 @@ struct DiffResult {
     std::vector<std::string> unreadable; // what could not be read, for the commit's row
 };
 
+// A tree object read through the object database and parsed in place — entries of
+// "<octal mode> <name>\0<20-byte id>" — without building a libgit2 tree object: comparing the
+// trees of thousands of commits is most of a first history index.
+class RawTree {
+public:
+    struct Entry {
+        git_filemode_t mode; // normalised like git_tree_entry_filemode()
+        std::string_view name;
+        const git_oid* id;
+    };
+
+    RawTree() = default;
+    ~RawTree() {
+        if (m_obj) git_odb_object_free(m_obj);
+    }
+    RawTree(const RawTree&) = delete;
+    RawTree& operator=(const RawTree&) = delete;
+
+    // Reads the tree; false when it is missing, not a tree or malformed (libgit2 then says why).
+    bool read(git_odb* odb, const git_oid& oid) {
+        if (git_odb_read(&m_obj, odb, &oid) < 0) {
+            m_obj = nullptr;
+            return false;
+        }
+        if (git_odb_object_type(m_obj) != GIT_OBJECT_TREE) return false;
+        const char* p = static_cast<const char*>(git_odb_object_data(m_obj));
+        const char* end = p + git_odb_object_size(m_obj);
+        while (p < end) {
+            uint32_t mode = 0;
+            const char* digits = p;
+            while (p < end && *p >= '0' && *p <= '7' && mode <= 0xFFFF)
+                mode = mode * 8 + static_cast<uint32_t>(*p++ - '0');
+            if (p == digits || mode > 0xFFFF || p >= end || *p++ != ' ') return false;
+            const char* nul = static_cast<const char*>(std::memchr(p, '\0', static_cast<size_t>(end - p)));
+            if (!nul || nul == p || end - (nul + 1) < GIT_OID_RAWSZ) return false;
+            m_entries.push_back({normalised(mode), std::string_view(p, static_cast<size_t>(nul - p)),
+                                 reinterpret_cast<const git_oid*>(nul + 1)});
+            p = nul + 1 + GIT_OID_RAWSZ;
+        }
+        return true;
+    }
+
+    const std::vector<Entry>& entries() const { return m_entries; }
+
+private:
+    static git_filemode_t normalised(uint32_t mode) {
+        if ((mode & 0170000) == GIT_FILEMODE_TREE) return GIT_FILEMODE_TREE;
+        if (mode & 0111) return GIT_FILEMODE_BLOB_EXECUTABLE;
+        if ((mode & 0170000) == GIT_FILEMODE_COMMIT) return GIT_FILEMODE_COMMIT;
+        if ((mode & 0170000) == GIT_FILEMODE_LINK) return GIT_FILEMODE_LINK;
+        return GIT_FILEMODE_BLOB;
+    }
+
+    git_odb_object* m_obj = nullptr;
+    std::vector<Entry> m_entries;
+};
+
 // Lists the changes of commits against their parents, with blob sizes. Used by one thread at a
 // time, on a repository handle no other thread uses meanwhile.
 class ChangeReader {
@@ -166,37 +224,28 @@ public:
     DiffResult read(const DiffJob& job) {
         DiffResult out;
         out.node = job.node;
-        std::vector<GitTreePtr> parentTrees;
+        std::vector<TreeRef> parentTrees;
         for (size_t i = 0; i < job.parents.size(); ++i) {
-            git_oid treeId{};
-            if (job.parentTrees[i]) {
-                treeId = *job.parentTrees[i];
-            } else {
+            TreeRef ref{job.parentTrees[i], &job.parents[i]};
+            if (!ref.id) {
                 git_commit* parent = nullptr;
                 if (git_commit_lookup(&parent, m_repo, &job.parents[i]) < 0) {
                     out.unreadable.push_back("parent commit " + gitOidString(&job.parents[i]).substr(0, 7) + ": " +
                                              gitLastErrorMessage());
-                    parentTrees.emplace_back(nullptr);
-                    continue;
+                } else {
+                    ref.id = *git_commit_tree_id(parent);
+                    git_commit_free(parent);
                 }
-                treeId = *git_commit_tree_id(parent);
-                git_commit_free(parent);
             }
-            git_tree* ptree = nullptr;
-            gitCheck(git_tree_lookup(&ptree, m_repo, &treeId),
-                     "cannot read the tree of " + gitOidString(&job.parents[i]));
-            parentTrees.emplace_back(ptree);
+            parentTrees.push_back(ref);
         }
-        git_tree* treeRaw = nullptr;
-        gitCheck(git_tree_lookup(&treeRaw, m_repo, &job.tree), "cannot read the tree of " + gitOidString(&job.commit));
-        GitTreePtr tree(treeRaw);
-
+        const TreeRef tree{job.tree, &job.commit};
         std::vector<RawChange> changes =
-            diff(parentTrees.empty() ? nullptr : parentTrees[0].get(), tree.get(), true, out.unreadable);
+            diff(parentTrees.empty() ? TreeRef{} : parentTrees[0], tree, true, out.unreadable);
         if (parentTrees.size() > 1) {
             for (size_t i = 1; i < parentTrees.size(); ++i) {
                 std::vector<std::string> ignored;
-                auto other = diff(parentTrees[i].get(), tree.get(), false, ignored);
+                auto other = diff(parentTrees[i], tree, false, ignored);
                 std::unordered_set<std::string> changed;
                 for (const auto& c : other) {
                     changed.insert(c.change.path);
@@ -235,100 +284,159 @@ private:
         c.change.newBlob = gitOidString(id);
     }
 
+    // A tree to compare: its id (none: the empty tree, for a parent that cannot be read) and
+    // the commit it belongs to, named when the tree itself cannot be read.
+    struct TreeRef {
+        std::optional<git_oid> id;
+        const git_oid* owner = nullptr;
+    };
+
     // Compares two trees the way git does, skipping subtrees whose ids are equal (libgit2's
     // tree-to-tree diff reads every subtree). Returns false when the answer could differ from
     // libgit2's (a gitlink, a type change, an unreadable tree): the caller then asks libgit2.
-    bool fastDiff(git_tree* from, git_tree* to, const std::string& prefix, std::vector<RawChange>& out,
+    bool fastDiff(const RawTree* from, const RawTree* to, const std::string& prefix, std::vector<RawChange>& out,
                   bool& added, bool& deleted) {
-        size_t nf = from ? git_tree_entrycount(from) : 0, nt = to ? git_tree_entrycount(to) : 0;
+        static const std::vector<RawTree::Entry> kNone;
+        const auto& fe = from ? from->entries() : kNone;
+        const auto& te = to ? to->entries() : kNone;
         size_t i = 0, j = 0;
-        auto isTree = [](const git_tree_entry* e) { return git_tree_entry_filemode(e) == GIT_FILEMODE_TREE; };
         // git's order: a tree sorts as if its name ended with '/'.
-        auto compare = [&](const git_tree_entry* a, const git_tree_entry* b) {
-            const char* na = git_tree_entry_name(a);
-            const char* nb = git_tree_entry_name(b);
-            size_t la = strlen(na), lb = strlen(nb), len = std::min(la, lb);
-            int c = memcmp(na, nb, len);
+        auto compare = [](const RawTree::Entry& a, const RawTree::Entry& b) {
+            size_t len = std::min(a.name.size(), b.name.size());
+            int c = std::memcmp(a.name.data(), b.name.data(), len);
             if (c != 0) return c;
-            unsigned char ca = la > len ? static_cast<unsigned char>(na[len]) : (isTree(a) ? '/' : 0);
-            unsigned char cb = lb > len ? static_cast<unsigned char>(nb[len]) : (isTree(b) ? '/' : 0);
+            unsigned char ca = a.name.size() > len ? static_cast<unsigned char>(a.name[len])
+                                                   : (a.mode == GIT_FILEMODE_TREE ? '/' : 0);
+            unsigned char cb = b.name.size() > len ? static_cast<unsigned char>(b.name[len])
+                                                   : (b.mode == GIT_FILEMODE_TREE ? '/' : 0);
             return ca < cb ? -1 : (ca > cb ? 1 : 0);
         };
-        auto one = [&](const git_tree_entry* e, bool isNew) -> bool {
-            git_filemode_t mode = git_tree_entry_filemode(e);
-            std::string path = prefix + git_tree_entry_name(e);
-            if (mode == GIT_FILEMODE_TREE) {
-                git_tree* sub = nullptr;
-                if (git_tree_lookup(&sub, m_repo, git_tree_entry_id(e)) < 0) return false;
-                GitTreePtr subPtr(sub);
-                return isNew ? fastDiff(nullptr, sub, path + "/", out, added, deleted)
-                             : fastDiff(sub, nullptr, path + "/", out, added, deleted);
+        auto path = [&](const RawTree::Entry& e) {
+            std::string p;
+            p.reserve(prefix.size() + e.name.size());
+            p.append(prefix).append(e.name);
+            return p;
+        };
+        auto one = [&](const RawTree::Entry& e, bool isNew) -> bool {
+            if (e.mode == GIT_FILEMODE_TREE) {
+                RawTree sub;
+                if (!sub.read(m_odb.get(), *e.id)) return false;
+                return isNew ? fastDiff(nullptr, &sub, path(e) + "/", out, added, deleted)
+                             : fastDiff(&sub, nullptr, path(e) + "/", out, added, deleted);
             }
-            if (mode == GIT_FILEMODE_COMMIT) return false;
+            if (e.mode == GIT_FILEMODE_COMMIT) return false;
             RawChange c;
             c.change.status = isNew ? 'A' : 'D';
-            c.change.path = std::move(path);
+            c.change.path = path(e);
             if (isNew)
-                setNew(c, git_tree_entry_id(e));
+                setNew(c, e.id);
             else
-                setOld(c, git_tree_entry_id(e));
+                setOld(c, e.id);
             (isNew ? added : deleted) = true;
             out.push_back(std::move(c));
             return true;
         };
-        while (i < nf || j < nt) {
-            const git_tree_entry* a = i < nf ? git_tree_entry_byindex(from, i) : nullptr;
-            const git_tree_entry* b = j < nt ? git_tree_entry_byindex(to, j) : nullptr;
-            int c = !a ? 1 : (!b ? -1 : compare(a, b));
+        while (i < fe.size() || j < te.size()) {
+            int c = i == fe.size() ? 1 : (j == te.size() ? -1 : compare(fe[i], te[j]));
             if (c < 0) {
-                if (!one(a, false)) return false;
-                ++i;
+                if (!one(fe[i++], false)) return false;
                 continue;
             }
             if (c > 0) {
-                if (!one(b, true)) return false;
-                ++j;
+                if (!one(te[j++], true)) return false;
                 continue;
             }
-            ++i, ++j;
-            git_filemode_t ma = git_tree_entry_filemode(a), mb = git_tree_entry_filemode(b);
-            bool sameId = git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b));
-            if (ma == GIT_FILEMODE_TREE && mb == GIT_FILEMODE_TREE) {
+            const RawTree::Entry& a = fe[i++];
+            const RawTree::Entry& b = te[j++];
+            bool sameId = git_oid_equal(a.id, b.id);
+            if (a.mode == GIT_FILEMODE_TREE && b.mode == GIT_FILEMODE_TREE) {
                 if (sameId) continue;
-                git_tree* ta = nullptr;
-                git_tree* tb = nullptr;
-                if (git_tree_lookup(&ta, m_repo, git_tree_entry_id(a)) < 0) return false;
-                GitTreePtr taPtr(ta);
-                if (git_tree_lookup(&tb, m_repo, git_tree_entry_id(b)) < 0) return false;
-                GitTreePtr tbPtr(tb);
-                if (!fastDiff(ta, tb, prefix + git_tree_entry_name(a) + "/", out, added, deleted)) return false;
+                RawTree ta, tb;
+                if (!ta.read(m_odb.get(), *a.id) || !tb.read(m_odb.get(), *b.id)) return false;
+                if (!fastDiff(&ta, &tb, path(a) + "/", out, added, deleted)) return false;
                 continue;
             }
-            if (ma == GIT_FILEMODE_COMMIT || mb == GIT_FILEMODE_COMMIT) return false;
-            if (sameId && ma == mb) continue;
-            if ((ma & 0170000) != (mb & 0170000)) return false; // split into D + A by libgit2
+            if (a.mode == GIT_FILEMODE_COMMIT || b.mode == GIT_FILEMODE_COMMIT) return false;
+            if (sameId && a.mode == b.mode) continue;
+            if ((a.mode & 0170000) != (b.mode & 0170000)) return false; // split into D + A by libgit2
             RawChange ch;
             ch.change.status = 'M';
-            ch.change.path = prefix + git_tree_entry_name(b);
-            setOld(ch, git_tree_entry_id(a));
-            setNew(ch, git_tree_entry_id(b));
+            ch.change.path = path(b);
+            setOld(ch, a.id);
+            setNew(ch, b.id);
             out.push_back(std::move(ch));
         }
         return true;
     }
 
-    std::vector<RawChange> diff(git_tree* from, git_tree* to, bool renames, std::vector<std::string>& unreadable) {
+    // The libgit2 tree of ref (nullptr for the empty tree); throws when it cannot be read.
+    GitTreePtr lookup(const TreeRef& ref) {
+        if (!ref.id) return GitTreePtr(nullptr);
+        git_tree* tree = nullptr;
+        gitCheck(git_tree_lookup(&tree, m_repo, &*ref.id), "cannot read the tree of " + gitOidString(ref.owner));
+        return GitTreePtr(tree);
+    }
+
+    // Pairs each deletion with the addition of the same blob (an exact rename). True when that
+    // leaves no deletion or no addition unpaired: libgit2 pairs exact matches first, and with
+    // nothing left to judge by similarity its answer is this one. False (changes left as they
+    // may be) when a blob is deleted or added twice, or similarity could still pair files.
+    static bool pairExactRenames(std::vector<RawChange>& changes) {
+        OidMap<size_t> deletedAt, addedAt;
+        for (size_t i = 0; i < changes.size(); ++i) {
+            const RawChange& c = changes[i];
+            if (c.change.status == 'D' && c.hasOld && !deletedAt.emplace(c.oldId, i).second) return false;
+            if (c.change.status == 'A' && c.hasNew && !addedAt.emplace(c.newId, i).second) return false;
+        }
+        size_t unpairedDeleted = 0, unpairedAdded = 0;
+        std::vector<char> gone(changes.size(), 0);
+        for (const auto& [blob, d] : deletedAt) {
+            auto a = addedAt.find(blob);
+            if (a == addedAt.end()) {
+                ++unpairedDeleted;
+                continue;
+            }
+            RawChange& to = changes[a->second];
+            to.change.status = 'R';
+            to.change.oldPath = changes[d].change.path;
+            to.oldId = changes[d].oldId;
+            to.hasOld = true;
+            to.change.oldBlob = changes[d].change.oldBlob;
+            gone[d] = 1;
+        }
+        for (const auto& [blob, a] : addedAt)
+            if (changes[a].change.status == 'A') ++unpairedAdded;
+        if (unpairedDeleted > 0 && unpairedAdded > 0) return false;
+        size_t kept = 0;
+        for (size_t i = 0; i < changes.size(); ++i)
+            if (!gone[i]) {
+                if (kept != i) changes[kept] = std::move(changes[i]);
+                ++kept;
+            }
+        changes.resize(kept);
+        return true;
+    }
+
+    std::vector<RawChange> diff(const TreeRef& fromRef, const TreeRef& toRef, bool renames,
+                                std::vector<std::string>& unreadable) {
         auto byPath = [](const RawChange& a, const RawChange& b) { return a.change.path < b.change.path; };
         {
-            // Rename detection only pairs deletions with additions: without both, libgit2's
-            // answer is the plain comparison.
+            // Rename detection only pairs deletions with additions: without both (or with exact
+            // renames only), libgit2's answer is the plain comparison.
+            RawTree a, b;
             std::vector<RawChange> fast;
             bool added = false, deleted = false;
-            if (fastDiff(from, to, "", fast, added, deleted) && !(renames && added && deleted)) {
+            if ((!fromRef.id || a.read(m_odb.get(), *fromRef.id)) && b.read(m_odb.get(), *toRef.id) &&
+                fastDiff(fromRef.id ? &a : nullptr, &b, "", fast, added, deleted) &&
+                (!(renames && added && deleted) || pairExactRenames(fast))) {
                 std::sort(fast.begin(), fast.end(), byPath);
                 return fast;
             }
         }
+        GitTreePtr fromTree = lookup(fromRef);
+        GitTreePtr toTree = lookup(toRef);
+        git_tree* from = fromTree.get();
+        git_tree* to = toTree.get();
         git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
         opts.flags = GIT_DIFF_SKIP_BINARY_CHECK;
         auto make = [&] {
@@ -505,40 +613,28 @@ private:
     size_t m_count = 0;
 };
 
-// Lists the changes of walked commits on a second thread while the walk goes on and rows are
-// written, through a repository handle of its own (libgit2 handles are not shared between
-// threads). Jobs and results travel in batches; results come back in the order of the jobs.
-// A short update (an incremental one) stays on the calling thread: next() reads inline.
+// Lists the changes of walked commits, on a second thread while the caller writes rows. The
+// thread starts once the walk is over and has the repository handle to itself until stop(): libgit2
+// serialises reads of one pack file, so reading on two threads at once is slower than one
+// after the other. Results come back in the order of the jobs. A short list (an incremental
+// update) is read inline by next().
 class DiffPipeline {
 public:
-    explicit DiffPipeline(git_repository* repo) : m_repo(repo), m_inline(repo) {}
+    DiffPipeline(git_repository* repo, std::vector<DiffJob> jobs) : m_reader(repo), m_jobs(std::move(jobs)) {
+        if (m_jobs.size() >= kThreadFrom) m_thread = std::thread([this] { produce(); });
+    }
     ~DiffPipeline() { stop(); }
     DiffPipeline(const DiffPipeline&) = delete;
     DiffPipeline& operator=(const DiffPipeline&) = delete;
 
-    // From the walk.
-    void submit(DiffJob job) {
-        m_local.push_back(std::move(job));
-        if (!m_started && m_local.size() >= kThreadFrom) start();
-        if (m_thread.joinable() && m_local.size() >= kBatch) flush();
-    }
-
-    // The walk is over: no more jobs.
-    void close() {
-        if (m_thread.joinable()) flush();
-        std::lock_guard lock(m_mutex);
-        m_closed = true;
-        m_input.notify_one();
-    }
-
     // The next result; rethrows what reading it threw.
     DiffResult next() {
-        if (!m_thread.joinable()) return m_inline.read(m_local.at(m_taken++));
+        if (!m_thread.joinable()) return m_reader.read(m_jobs.at(m_taken++));
         std::unique_lock lock(m_mutex);
-        while (m_results.empty() && !m_error && !m_done) {
-            m_waitingForResults = true;
+        while (m_results.empty() && !m_done) {
+            m_waiting = true;
             m_output.wait(lock);
-            m_waitingForResults = false;
+            m_waiting = false;
         }
         if (m_results.empty()) {
             if (m_error) std::rethrow_exception(m_error);
@@ -546,100 +642,51 @@ public:
         }
         DiffResult r = std::move(m_results.front());
         m_results.pop_front();
-        if (m_results.size() < kResultLimit / 2) m_space.notify_one();
         return r;
     }
 
     // Stops the reading thread (also when the caller gave up early) and waits for it.
     void stop() {
         if (!m_thread.joinable()) return;
-        {
-            std::lock_guard lock(m_mutex);
-            m_stop = true;
-        }
-        m_input.notify_all();
-        m_space.notify_all();
+        m_stop = true;
         m_thread.join();
     }
 
 private:
     static constexpr size_t kThreadFrom = 64;
-    static constexpr size_t kBatch = 64;
-    static constexpr size_t kResultLimit = 16384;
-
-    void start() {
-        m_started = true;
-        git_repository* own = nullptr;
-        // Without a second handle the jobs stay here and are read inline by next().
-        if (git_repository_open_ext(&own, git_repository_path(m_repo), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0)
-            return;
-        m_own.reset(own);
-        m_reader.emplace(own);
-        m_thread = std::thread([this] { produce(); });
-    }
-
-    void flush() {
-        if (m_local.empty()) return;
-        std::lock_guard lock(m_mutex);
-        for (auto& job : m_local)
-            m_jobs.push_back(std::move(job));
-        m_local.clear();
-        if (m_waitingForJobs) m_input.notify_one();
-    }
+    static constexpr size_t kBatch = 32;
 
     void produce() {
         try {
-            std::vector<DiffJob> batch;
             std::vector<DiffResult> done;
-            for (;;) {
-                {
-                    std::unique_lock lock(m_mutex);
-                    while (m_jobs.empty() && !m_closed && !m_stop) {
-                        m_waitingForJobs = true;
-                        m_input.wait(lock);
-                        m_waitingForJobs = false;
-                    }
-                    if (m_stop || (m_jobs.empty() && m_closed)) break;
-                    size_t n = std::min(m_jobs.size(), kBatch);
-                    batch.assign(std::make_move_iterator(m_jobs.begin()), std::make_move_iterator(m_jobs.begin() + n));
-                    m_jobs.erase(m_jobs.begin(), m_jobs.begin() + n);
-                }
+            for (size_t i = 0; i < m_jobs.size() && !m_stop; i += kBatch) {
                 done.clear();
-                for (const auto& job : batch)
-                    done.push_back(m_reader->read(job));
-                std::unique_lock lock(m_mutex);
-                m_space.wait(lock, [&] { return m_results.size() < kResultLimit || m_stop; });
-                if (m_stop) break;
+                for (size_t k = i; k < std::min(m_jobs.size(), i + kBatch); ++k)
+                    done.push_back(m_reader.read(m_jobs[k]));
+                std::lock_guard lock(m_mutex);
                 for (auto& r : done)
                     m_results.push_back(std::move(r));
-                if (m_waitingForResults) m_output.notify_one();
+                if (m_waiting) m_output.notify_one();
             }
         } catch (...) {
             std::lock_guard lock(m_mutex);
             m_error = std::current_exception();
         }
-        // Freeing the handle's caches here keeps that work off the thread writing rows.
-        m_reader.reset();
-        m_own.reset();
         std::lock_guard lock(m_mutex);
         m_done = true;
         m_output.notify_one();
     }
 
-    git_repository* m_repo;
-    ChangeReader m_inline;
-    std::vector<DiffJob> m_local; // submitted, not yet handed over (all of them when inline)
+    ChangeReader m_reader;
+    std::vector<DiffJob> m_jobs;
     size_t m_taken = 0;
-    GitRepositoryPtr m_own;
-    std::optional<ChangeReader> m_reader;
     std::thread m_thread;
+    std::atomic<bool> m_stop = false;
     std::mutex m_mutex;
-    std::condition_variable m_input, m_output, m_space;
-    std::deque<DiffJob> m_jobs;
+    std::condition_variable m_output;
     std::deque<DiffResult> m_results;
     std::exception_ptr m_error;
-    bool m_waitingForJobs = false, m_waitingForResults = false;
-    bool m_started = false, m_closed = false, m_done = false, m_stop = false;
+    bool m_waiting = false, m_done = false;
 };
 
 } // namespace
@@ -821,7 +868,6 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
     std::vector<Walked> nodes;
     OidMap<size_t> walked;                     // oid → position in nodes
     OidMap<std::pair<int64_t, int64_t>> known; // indexed oid → (row id, generation)
-    OidMap<std::vector<DiffJob>> waiting;      // first parent → jobs waiting for its tree
     auto lookup = db.prepare("SELECT id, generation FROM history_commits WHERE oid = ?1");
     // An empty index (the first build) knows no commit: no need to ask for each one.
     const bool indexEmpty = !db.queryInt64("SELECT EXISTS (SELECT 1 FROM history_commits)").value_or(0);
@@ -834,7 +880,7 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
         known.emplace(oid, std::make_pair(lookup.columnInt64(0), lookup.columnInt64(1)));
         return true;
     };
-    DiffPipeline pipeline(repo);
+    std::vector<DiffJob> jobs;
     git_oid tipOid;
     gitCheck(git_oid_fromstr(&tipOid, tip.c_str()), "bad commit id");
     std::vector<git_oid> stack{tipOid};
@@ -862,40 +908,24 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
         job.node = at;
         job.commit = oid;
         job.tree = w.tree;
-        bool firstPending = false; // the first parent is still to be walked
         for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
             const git_oid pid = *git_commit_parent_id(commit.get(), i);
             c.parents.push_back(gitOidString(&pid));
             job.parents.push_back(pid);
-            auto seen = walked.find(pid);
-            job.parentTrees.push_back(seen != walked.end() ? std::optional<git_oid>(nodes[seen->second].tree)
-                                                           : std::nullopt);
-            if (git_odb_exists(odb.get(), &pid) == 1) {
-                w.present.push_back(pid);
-                if (i == 0 && seen == walked.end() && !isKnown(pid)) firstPending = true;
-            }
+            job.parentTrees.emplace_back();
+            if (git_odb_exists(odb.get(), &pid) == 1) w.present.push_back(pid);
         }
         nodes.push_back(std::move(w));
-        if (auto it = waiting.find(oid); it != waiting.end()) {
-            for (auto& child : it->second) {
-                for (size_t k = 0; k < child.parents.size(); ++k)
-                    if (git_oid_equal(&child.parents[k], &oid)) child.parentTrees[k] = nodes[at].tree;
-                pipeline.submit(std::move(child));
-            }
-            waiting.erase(it);
-        }
-        if (firstPending)
-            waiting[job.parents[0]].push_back(std::move(job));
-        else
-            pipeline.submit(std::move(job));
+        jobs.push_back(std::move(job));
         const auto& present = nodes[at].present;
         for (size_t i = present.size(); i-- > 0;)
             stack.push_back(present[i]); // the first parent is walked first
     }
-    for (auto& [parent, jobs] : waiting)
-        for (auto& job : jobs)
-            pipeline.submit(std::move(job));
-    pipeline.close();
+    // The walked parents' trees are known now; the others are looked up through their commits.
+    for (auto& job : jobs)
+        for (size_t k = 0; k < job.parents.size(); ++k)
+            if (auto p = walked.find(job.parents[k]); p != walked.end()) job.parentTrees[k] = nodes[p->second].tree;
+    DiffPipeline pipeline(repo, std::move(jobs));
 
     // Generations, parents first (post-order over the walked commits).
     std::vector<int64_t> generation(nodes.size(), 0);
@@ -984,6 +1014,7 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
     }
     pipeline.stop();
     tx->commit();
+    if (!nodes.empty()) db.relaxSyncOnClose();
     result.indexed = nodes.size();
     result.reachable = Reach(db, rowOf(tipOid)).count();
 }

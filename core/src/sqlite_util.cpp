@@ -142,16 +142,22 @@ Database::Database(const std::filesystem::path& file) : m_path(file) {
     sqlite3_extended_result_codes(m_db, 1);
 }
 
-Database::~Database() { sqlite3_close_v2(m_db); }
+Database::~Database() {
+    // The checkpoint that closing runs follows the connection's synchronous setting.
+    if (m_db && m_relaxedClose) sqlite3_exec(m_db, "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);
+    sqlite3_close_v2(m_db);
+}
 
 Database::Database(Database&& other) noexcept
-    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)) {}
+    : m_db(std::exchange(other.m_db, nullptr)), m_path(std::move(other.m_path)),
+      m_relaxedClose(std::exchange(other.m_relaxedClose, false)) {}
 
 Database& Database::operator=(Database&& other) noexcept {
     if (this != &other) {
         sqlite3_close_v2(m_db);
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
+        m_relaxedClose = std::exchange(other.m_relaxedClose, false);
     }
     return *this;
 }

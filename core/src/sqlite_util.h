@@ -107,6 +107,9 @@ public:
     int64_t lastInsertRowid() const;
     int changes() const;
     void setBusyTimeout(int milliseconds);
+    // Closing will copy the write-ahead log into the database without syncing either file, like
+    // the bulk writes that filled it (derived data: a store damaged by a power cut is rebuilt).
+    void relaxSyncOnClose() { m_relaxedClose = true; }
     const std::filesystem::path& path() const { return m_path; }
     // The raw handle, for the rare call this wrapper lacks. Still owned by the Database.
     sqlite3* handle() const { return m_db; }
@@ -114,6 +117,7 @@ public:
 private:
     sqlite3* m_db = nullptr;
     std::filesystem::path m_path;
+    bool m_relaxedClose = false;
 };
 
 // A transaction that rolls back on destruction unless commit() was called. Immediate takes the
