@@ -10,6 +10,7 @@
 #include "telar/error.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cctype>
 #include <climits>
@@ -22,6 +23,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -152,15 +154,50 @@ struct DiffResult {
     std::vector<std::string> unreadable; // what could not be read, for the commit's row
 };
 
-// A tree object read through the object database and parsed in place — entries of
+// A tree object read through the object database and parsed in place, entry by entry —
 // "<octal mode> <name>\0<20-byte id>" — without building a libgit2 tree object: comparing the
 // trees of thousands of commits is most of a first history index.
 class RawTree {
 public:
     struct Entry {
-        git_filemode_t mode; // normalised like git_tree_entry_filemode()
+        git_filemode_t mode = GIT_FILEMODE_UNREADABLE; // normalised like git_tree_entry_filemode()
         std::string_view name;
-        const git_oid* id;
+        const git_oid* id = nullptr;
+    };
+
+    // Walks a tree's entries in their stored (git) order; a null tree has none.
+    class Cursor {
+    public:
+        explicit Cursor(const RawTree* tree) {
+            if (tree) p = tree->m_data, end = tree->m_end;
+        }
+        // The next entry; false at the end or at a malformed entry (then bad()).
+        bool next(Entry& e) {
+            if (p >= end) return false;
+            uint32_t mode = 0;
+            const char* digits = p;
+            while (p < end && *p >= '0' && *p <= '7' && mode <= 0xFFFF)
+                mode = mode * 8 + static_cast<uint32_t>(*p++ - '0');
+            if (p == digits || mode > 0xFFFF || p >= end || *p++ != ' ') return fail();
+            const char* nul = static_cast<const char*>(std::memchr(p, '\0', static_cast<size_t>(end - p)));
+            if (!nul || nul == p || end - (nul + 1) < GIT_OID_RAWSZ) return fail();
+            e.mode = normalised(mode);
+            e.name = std::string_view(p, static_cast<size_t>(nul - p));
+            e.id = reinterpret_cast<const git_oid*>(nul + 1);
+            p = nul + 1 + GIT_OID_RAWSZ;
+            return true;
+        }
+        bool bad() const { return m_bad; }
+
+    private:
+        bool fail() {
+            m_bad = true;
+            p = end;
+            return false;
+        }
+        const char* p = nullptr;
+        const char* end = nullptr;
+        bool m_bad = false;
     };
 
     RawTree() = default;
@@ -170,31 +207,17 @@ public:
     RawTree(const RawTree&) = delete;
     RawTree& operator=(const RawTree&) = delete;
 
-    // Reads the tree; false when it is missing, not a tree or malformed (libgit2 then says why).
+    // Reads the tree; false when it is missing or not a tree (libgit2 then says why).
     bool read(git_odb* odb, const git_oid& oid) {
         if (git_odb_read(&m_obj, odb, &oid) < 0) {
             m_obj = nullptr;
             return false;
         }
         if (git_odb_object_type(m_obj) != GIT_OBJECT_TREE) return false;
-        const char* p = static_cast<const char*>(git_odb_object_data(m_obj));
-        const char* end = p + git_odb_object_size(m_obj);
-        while (p < end) {
-            uint32_t mode = 0;
-            const char* digits = p;
-            while (p < end && *p >= '0' && *p <= '7' && mode <= 0xFFFF)
-                mode = mode * 8 + static_cast<uint32_t>(*p++ - '0');
-            if (p == digits || mode > 0xFFFF || p >= end || *p++ != ' ') return false;
-            const char* nul = static_cast<const char*>(std::memchr(p, '\0', static_cast<size_t>(end - p)));
-            if (!nul || nul == p || end - (nul + 1) < GIT_OID_RAWSZ) return false;
-            m_entries.push_back({normalised(mode), std::string_view(p, static_cast<size_t>(nul - p)),
-                                 reinterpret_cast<const git_oid*>(nul + 1)});
-            p = nul + 1 + GIT_OID_RAWSZ;
-        }
+        m_data = static_cast<const char*>(git_odb_object_data(m_obj));
+        m_end = m_data + git_odb_object_size(m_obj);
         return true;
     }
-
-    const std::vector<Entry>& entries() const { return m_entries; }
 
 private:
     static git_filemode_t normalised(uint32_t mode) {
@@ -206,7 +229,8 @@ private:
     }
 
     git_odb_object* m_obj = nullptr;
-    std::vector<Entry> m_entries;
+    const char* m_data = nullptr;
+    const char* m_end = nullptr;
 };
 
 // Lists the changes of commits against their parents, with blob sizes. Used by one thread at a
@@ -296,10 +320,9 @@ private:
     // libgit2's (a gitlink, a type change, an unreadable tree): the caller then asks libgit2.
     bool fastDiff(const RawTree* from, const RawTree* to, const std::string& prefix, std::vector<RawChange>& out,
                   bool& added, bool& deleted) {
-        static const std::vector<RawTree::Entry> kNone;
-        const auto& fe = from ? from->entries() : kNone;
-        const auto& te = to ? to->entries() : kNone;
-        size_t i = 0, j = 0;
+        RawTree::Cursor fc(from), tc(to);
+        RawTree::Entry fe, te;
+        bool hasF = fc.next(fe), hasT = tc.next(te);
         // git's order: a tree sorts as if its name ended with '/'.
         auto compare = [](const RawTree::Entry& a, const RawTree::Entry& b) {
             size_t len = std::min(a.name.size(), b.name.size());
@@ -336,18 +359,22 @@ private:
             out.push_back(std::move(c));
             return true;
         };
-        while (i < fe.size() || j < te.size()) {
-            int c = i == fe.size() ? 1 : (j == te.size() ? -1 : compare(fe[i], te[j]));
+        while (hasF || hasT) {
+            if (fc.bad() || tc.bad()) return false;
+            int c = !hasF ? 1 : (!hasT ? -1 : compare(fe, te));
             if (c < 0) {
-                if (!one(fe[i++], false)) return false;
+                if (!one(fe, false)) return false;
+                hasF = fc.next(fe);
                 continue;
             }
             if (c > 0) {
-                if (!one(te[j++], true)) return false;
+                if (!one(te, true)) return false;
+                hasT = tc.next(te);
                 continue;
             }
-            const RawTree::Entry& a = fe[i++];
-            const RawTree::Entry& b = te[j++];
+            const RawTree::Entry a = fe, b = te;
+            hasF = fc.next(fe);
+            hasT = tc.next(te);
             bool sameId = git_oid_equal(a.id, b.id);
             if (a.mode == GIT_FILEMODE_TREE && b.mode == GIT_FILEMODE_TREE) {
                 if (sameId) continue;
@@ -366,7 +393,7 @@ private:
             setNew(ch, b.id);
             out.push_back(std::move(ch));
         }
-        return true;
+        return !fc.bad() && !tc.bad();
     }
 
     // The libgit2 tree of ref (nullptr for the empty tree); throws when it cannot be read.
@@ -567,6 +594,50 @@ bool underName(const std::string& path, const std::string& name) {
            (path.size() > name.size() && path.compare(0, name.size(), name) == 0 && path[name.size()] == '/');
 }
 
+
+// Writes rows of one table with multi-row INSERTs, kRows rows a statement: one statement per
+// row costs SQLite about twice the work per row. A callback binds each row; text is bound
+// without copying, so its values must outlive write().
+class MultiInsert {
+public:
+    static constexpr size_t kRows = 32;
+
+    MultiInsert(sqlite::Database& db, std::string head, int columns)
+        : m_db(db), m_head(std::move(head)), m_columns(columns) {}
+
+    // bindRow(statement, row, first parameter index) binds row number `row` of count.
+    template <class Bind>
+    void write(size_t count, Bind&& bindRow) {
+        for (size_t done = 0; done < count;) {
+            const size_t n = std::min(kRows, count - done);
+            sqlite::Statement& st = statement(n);
+            st.reset();
+            for (size_t r = 0; r < n; ++r)
+                bindRow(st, done + r, static_cast<int>(r) * m_columns + 1);
+            st.run();
+            done += n;
+        }
+    }
+
+private:
+    sqlite::Statement& statement(size_t rows) {
+        auto it = m_statements.find(rows);
+        if (it != m_statements.end()) return it->second;
+        std::string sql = m_head;
+        for (size_t r = 0; r < rows; ++r) {
+            sql += r ? ", (" : "(";
+            for (int c = 0; c < m_columns; ++c)
+                sql += c ? ", ?" : "?";
+            sql += ')';
+        }
+        return m_statements.emplace(rows, m_db.prepare(sql)).first->second;
+    }
+
+    sqlite::Database& m_db;
+    std::string m_head;
+    int m_columns;
+    std::map<size_t, sqlite::Statement> m_statements;
+};
 
 // The indexed commits reachable from a row, found by walking history_parents in memory: one
 // ordered scan of the table, ten times cheaper than a recursive CTE over thousands of commits.
@@ -961,54 +1032,74 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
         if (auto p = walked.find(oid); p != walked.end()) return base + static_cast<int64_t>(p->second);
         return known.at(oid).first;
     };
-    auto insCommit = db.prepare(
-        "INSERT INTO history_commits (id, oid, generation, summary, author_name, author_email, author_time, "
-        "author_offset, committer_name, committer_email, committer_time, committer_offset, parents, "
-        "unreadable) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
-    auto insParent = db.prepare("INSERT INTO history_parents (commit_id, position, parent_id) VALUES (?1, ?2, ?3)");
-    auto insCo =
-        db.prepare("INSERT INTO history_coauthors (commit_id, position, name, email) VALUES (?1, ?2, ?3, ?4)");
-    auto insChange = db.prepare("INSERT INTO history_changes (commit_id, position, status, path, "
-                                "old_path, old_blob, new_blob, old_size, "
-                                "new_size, own) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    MultiInsert insCommits(db,
+                           "INSERT INTO history_commits (id, oid, generation, summary, author_name, author_email, "
+                           "author_time, author_offset, committer_name, committer_email, committer_time, "
+                           "committer_offset, parents, unreadable) VALUES ",
+                           14);
+    MultiInsert insParents(db, "INSERT INTO history_parents (commit_id, position, parent_id) VALUES ", 3);
+    MultiInsert insCoAuthors(db, "INSERT INTO history_coauthors (commit_id, position, name, email) VALUES ", 4);
+    MultiInsert insChanges(db,
+                           "INSERT INTO history_changes (commit_id, position, status, path, old_path, old_blob, "
+                           "new_blob, old_size, new_size, own) VALUES ",
+                           10);
+    // Rows go in groups of results; the group's values stay alive until its rows are written.
+    struct Group {
+        std::vector<DiffResult> results;
+        std::vector<std::string> parents, unreadable;                   // per result, joined
+        std::vector<std::array<int64_t, 3>> parentRows;                 // (commit, position, parent)
+        std::vector<std::tuple<int64_t, int64_t, const Signature*>> co; // (commit, position, who)
+        std::vector<std::tuple<int64_t, int64_t, const FileChange*>> changes;
+    } group;
+    auto rowOfNode = [&](size_t node) { return base + static_cast<int64_t>(node); };
+    auto writeGroup = [&] {
+        for (const DiffResult& r : group.results) {
+            const Walked& w = nodes[r.node];
+            group.parents.push_back(joinLines(w.commit.parents, ' '));
+            group.unreadable.push_back(joinLines(r.unreadable, '\n'));
+            for (size_t i = 0; i < w.present.size(); ++i)
+                group.parentRows.push_back({rowOfNode(r.node), static_cast<int64_t>(i), rowOf(w.present[i])});
+            for (size_t i = 0; i < w.commit.coAuthors.size(); ++i)
+                group.co.emplace_back(rowOfNode(r.node), static_cast<int64_t>(i), &w.commit.coAuthors[i]);
+            for (size_t i = 0; i < r.changes.size(); ++i)
+                group.changes.emplace_back(rowOfNode(r.node), static_cast<int64_t>(i), &r.changes[i]);
+        }
+        insCommits.write(group.results.size(), [&](sqlite::Statement& st, size_t k, int at) {
+            const DiffResult& r = group.results[k];
+            const IndexedCommit& c = nodes[r.node].commit;
+            st.bindInt64(at, rowOfNode(r.node)).bindTextRef(at + 1, c.id).bindInt64(at + 2, generation[r.node]);
+            st.bindTextRef(at + 3, c.summary).bindTextRef(at + 4, c.author.name).bindTextRef(at + 5, c.author.email);
+            st.bindInt64(at + 6, c.author.time).bindInt64(at + 7, c.author.offsetMinutes);
+            st.bindTextRef(at + 8, c.committer.name).bindTextRef(at + 9, c.committer.email);
+            st.bindInt64(at + 10, c.committer.time).bindInt64(at + 11, c.committer.offsetMinutes);
+            st.bindTextRef(at + 12, group.parents[k]).bindTextRef(at + 13, group.unreadable[k]);
+        });
+        insParents.write(group.parentRows.size(), [&](sqlite::Statement& st, size_t k, int at) {
+            const auto& p = group.parentRows[k];
+            st.bindInt64(at, p[0]).bindInt64(at + 1, p[1]).bindInt64(at + 2, p[2]);
+        });
+        insCoAuthors.write(group.co.size(), [&](sqlite::Statement& st, size_t k, int at) {
+            const auto& [row, position, who] = group.co[k];
+            st.bindInt64(at, row).bindInt64(at + 1, position).bindTextRef(at + 2, who->name);
+            st.bindTextRef(at + 3, who->email);
+        });
+        insChanges.write(group.changes.size(), [&](sqlite::Statement& st, size_t k, int at) {
+            const auto& [row, position, ch] = group.changes[k];
+            st.bindInt64(at, row).bindInt64(at + 1, position);
+            st.bindTextRef(at + 2, std::string_view(&ch->status, 1)).bindTextRef(at + 3, ch->path);
+            if (ch->oldPath.empty())
+                st.bindNull(at + 4);
+            else
+                st.bindTextRef(at + 4, ch->oldPath);
+            st.bindTextRef(at + 5, ch->oldBlob).bindTextRef(at + 6, ch->newBlob);
+            st.bindInt64(at + 7, ch->oldSize).bindInt64(at + 8, ch->newSize).bindInt64(at + 9, ch->own ? 1 : 0);
+        });
+        group = Group();
+    };
     for (size_t k = 0; k < nodes.size(); ++k) {
         progress.throwIfCancelled();
-        DiffResult r = pipeline.next();
-        const IndexedCommit& c = nodes[r.node].commit;
-        const int64_t row = base + static_cast<int64_t>(r.node);
-        insCommit.reset();
-        insCommit.bindInt64(1, row).bindTextRef(2, c.id).bindInt64(3, generation[r.node]).bindTextRef(4, c.summary);
-        insCommit.bindTextRef(5, c.author.name).bindTextRef(6, c.author.email).bindInt64(7, c.author.time);
-        insCommit.bindInt64(8, c.author.offsetMinutes).bindTextRef(9, c.committer.name);
-        insCommit.bindTextRef(10, c.committer.email).bindInt64(11, c.committer.time);
-        const std::string parents = joinLines(c.parents, ' '), unreadable = joinLines(r.unreadable, '\n');
-        insCommit.bindInt64(12, c.committer.offsetMinutes).bindTextRef(13, parents).bindTextRef(14, unreadable);
-        insCommit.run();
-        const auto& present = nodes[r.node].present;
-        for (size_t i = 0; i < present.size(); ++i) {
-            insParent.reset();
-            insParent.bindInt64(1, row).bindInt64(2, static_cast<int64_t>(i)).bindInt64(3, rowOf(present[i]));
-            insParent.run();
-        }
-        for (size_t i = 0; i < c.coAuthors.size(); ++i) {
-            insCo.reset();
-            insCo.bindInt64(1, row).bindInt64(2, static_cast<int64_t>(i));
-            insCo.bindTextRef(3, c.coAuthors[i].name).bindTextRef(4, c.coAuthors[i].email);
-            insCo.run();
-        }
-        for (size_t i = 0; i < r.changes.size(); ++i) {
-            const FileChange& ch = r.changes[i];
-            insChange.reset();
-            insChange.bindInt64(1, row).bindInt64(2, static_cast<int64_t>(i));
-            insChange.bindTextRef(3, std::string_view(&ch.status, 1)).bindTextRef(4, ch.path);
-            if (ch.oldPath.empty())
-                insChange.bindNull(5);
-            else
-                insChange.bindTextRef(5, ch.oldPath);
-            insChange.bindTextRef(6, ch.oldBlob).bindTextRef(7, ch.newBlob);
-            insChange.bindInt64(8, ch.oldSize).bindInt64(9, ch.newSize).bindInt64(10, ch.own ? 1 : 0);
-            insChange.run();
-        }
+        group.results.push_back(pipeline.next());
+        if (group.results.size() == MultiInsert::kRows || k + 1 == nodes.size()) writeGroup();
         if (nodes.size() > 50 && (k + 1) % 50 == 0)
             progress.report(static_cast<double>(k + 1) / nodes.size(), "indexing history");
     }
