@@ -743,6 +743,7 @@ private:
             std::lock_guard lock(m_mutex);
             m_error = std::current_exception();
         }
+        std::vector<DiffJob>().swap(m_jobs); // freed here, off the thread writing rows
         std::lock_guard lock(m_mutex);
         m_done = true;
         m_output.notify_one();
@@ -1094,6 +1095,8 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
             st.bindTextRef(at + 5, ch->oldBlob).bindTextRef(at + 6, ch->newBlob);
             st.bindInt64(at + 7, ch->oldSize).bindInt64(at + 8, ch->newSize).bindInt64(at + 9, ch->own ? 1 : 0);
         });
+        for (const DiffResult& r : group.results) // written: free it now, while the reader works
+            nodes[r.node] = Walked();
         group = Group();
     };
     for (size_t k = 0; k < nodes.size(); ++k) {
@@ -1107,7 +1110,8 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
     tx->commit();
     if (!nodes.empty()) db.relaxSyncOnClose();
     result.indexed = nodes.size();
-    result.reachable = Reach(db, rowOf(tipOid)).count();
+    // After a first build everything indexed is reachable from the tip.
+    result.reachable = indexEmpty ? nodes.size() : Reach(db, rowOf(tipOid)).count();
 }
 
 std::vector<std::string> HistoryIndex::reachableIds(const std::string& tip) const {
@@ -1185,20 +1189,21 @@ std::vector<PathCommit> HistoryIndex::touching(const std::string& tip, const Pat
     auto row = lookupCommit(db, tip);
     if (!row) return out;
 
-    std::unordered_map<int64_t, int64_t> generation; // reachable row id → generation
-    {
-        Reach reach(db, row->first);
-        auto st = db.prepare("SELECT id, generation FROM history_commits");
-        while (st.step())
-            if (reach.contains(st.columnInt64(0))) generation.emplace(st.columnInt64(0), st.columnInt64(1));
-    }
+    Reach reach(db, row->first);
+    std::unordered_map<int64_t, int64_t> generation; // candidate row id → generation
+    auto generationOf = db.prepare("SELECT generation FROM history_commits WHERE id = ?1");
 
     // Candidate changes by commit: every reachable rename, plus what lies under a followed name.
     std::map<int64_t, std::map<int64_t, FileChange>> candidates; // commit row → position → change
     auto take = [&](sqlite::Statement& st) {
         while (st.step()) {
             int64_t commitRow = st.columnInt64(0);
-            if (!generation.count(commitRow)) continue;
+            if (!reach.contains(commitRow)) continue;
+            if (!generation.count(commitRow)) {
+                generationOf.reset();
+                generationOf.bindInt64(1, commitRow);
+                generation.emplace(commitRow, generationOf.step() ? generationOf.columnInt64(0) : 0);
+            }
             candidates[commitRow].emplace(st.columnInt64(1), changeFromRow(st, 2));
         }
     };
