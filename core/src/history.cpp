@@ -9,6 +9,8 @@
 #include "telar/core/store.h"
 #include "telar/error.h"
 
+#include <git2/sys/repository.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -684,28 +686,66 @@ private:
     size_t m_count = 0;
 };
 
-// Lists the changes of walked commits, on a second thread while the caller writes rows. The
-// thread starts once the walk is over and has the repository handle to itself until stop(): libgit2
-// serialises reads of one pack file, so reading on two threads at once is slower than one
-// after the other. Results come back in the order of the jobs. A short list (an incremental
-// update) is read inline by next().
+// Opens a second handle on repo whose object database has pack files of its own. libgit2 shares
+// an opened pack file — and the lock that serialises reading it — between all handles that name
+// it by the same path, so two threads reading one repository at once mostly wait for each other;
+// naming the objects folder "objects/./" gives this handle its own. Null when that fails.
+GitRepositoryPtr openPrivateHandle(git_repository* repo) {
+    git_repository* raw = nullptr;
+    if (git_repository_open_ext(&raw, git_repository_path(repo), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) < 0)
+        return nullptr;
+    GitRepositoryPtr handle(raw);
+    git_buf objects = GIT_BUF_INIT;
+    if (git_repository_item_path(&objects, repo, GIT_REPOSITORY_ITEM_OBJECTS) < 0) return nullptr;
+    std::string path(objects.ptr, objects.size);
+    git_buf_dispose(&objects);
+    if (path.empty() || path.back() != '/') path += '/';
+    path += "./";
+    git_odb* odb = nullptr;
+    if (git_odb_open(&odb, path.c_str()) < 0) return nullptr;
+    GitOdbPtr odbPtr(odb);
+    if (git_repository_set_odb(handle.get(), odb) < 0) return nullptr;
+    return handle;
+}
+
+// Lists the changes of walked commits on a second thread, while the walk goes on and then while
+// the caller writes rows. Results come back in the order of the jobs. The thread reads through
+// a handle of its own (openPrivateHandle); without one it starts when the walk is over, on the
+// caller's handle. A short list (an incremental update) is read inline by next().
 class DiffPipeline {
 public:
-    DiffPipeline(git_repository* repo, std::vector<DiffJob> jobs) : m_reader(repo), m_jobs(std::move(jobs)) {
-        if (m_jobs.size() >= kThreadFrom) m_thread = std::thread([this] { produce(); });
-    }
+    explicit DiffPipeline(git_repository* repo) : m_repo(repo), m_inline(repo) {}
     ~DiffPipeline() { stop(); }
     DiffPipeline(const DiffPipeline&) = delete;
     DiffPipeline& operator=(const DiffPipeline&) = delete;
 
+    // From the walk, in order.
+    void submit(DiffJob job) {
+        m_local.push_back(std::move(job));
+        if (!m_triedPrivate && m_local.size() >= kThreadFrom) {
+            m_triedPrivate = true;
+            if ((m_private = openPrivateHandle(m_repo))) start(m_private.get());
+        }
+        if (m_thread.joinable() && m_local.size() >= kBatch) handOver();
+    }
+
+    // The walk is over: from now on the caller leaves the repository to the pipeline.
+    void close() {
+        if (!m_thread.joinable() && m_local.size() >= kThreadFrom) start(m_repo);
+        if (m_thread.joinable()) handOver();
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+        m_input.notify_one();
+    }
+
     // The next result; rethrows what reading it threw.
     DiffResult next() {
-        if (!m_thread.joinable()) return m_reader.read(m_jobs.at(m_taken++));
+        if (!m_thread.joinable()) return m_inline.read(m_local.at(m_taken++));
         std::unique_lock lock(m_mutex);
         while (m_results.empty() && !m_done) {
-            m_waiting = true;
+            m_waitingForResults = true;
             m_output.wait(lock);
-            m_waiting = false;
+            m_waitingForResults = false;
         }
         if (m_results.empty()) {
             if (m_error) std::rethrow_exception(m_error);
@@ -719,7 +759,11 @@ public:
     // Stops the reading thread (also when the caller gave up early) and waits for it.
     void stop() {
         if (!m_thread.joinable()) return;
-        m_stop = true;
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_input.notify_one();
         m_thread.join();
     }
 
@@ -727,39 +771,75 @@ private:
     static constexpr size_t kThreadFrom = 64;
     static constexpr size_t kBatch = 32;
 
+    void start(git_repository* repo) {
+        m_reader.emplace(repo);
+        m_thread = std::thread([this] { produce(); });
+    }
+
+    void handOver() {
+        std::lock_guard lock(m_mutex);
+        for (auto& job : m_local)
+            m_jobs.push_back(std::move(job));
+        m_local.clear();
+        if (m_waitingForJobs) m_input.notify_one();
+    }
+
     void produce() {
         try {
+            std::vector<DiffJob> batch;
             std::vector<DiffResult> done;
-            for (size_t i = 0; i < m_jobs.size() && !m_stop; i += kBatch) {
-                done.clear();
-                for (size_t k = i; k < std::min(m_jobs.size(), i + kBatch); ++k)
-                    done.push_back(m_reader.read(m_jobs[k]));
-                std::lock_guard lock(m_mutex);
-                for (auto& r : done)
-                    m_results.push_back(std::move(r));
-                if (m_waiting) m_output.notify_one();
+            for (;;) {
+                {
+                    std::unique_lock lock(m_mutex);
+                    while (m_jobs.empty() && !m_closed && !m_stop) {
+                        m_waitingForJobs = true;
+                        m_input.wait(lock);
+                        m_waitingForJobs = false;
+                    }
+                    if (m_stop || m_jobs.empty()) break;
+                    batch.assign(std::make_move_iterator(m_jobs.begin()), std::make_move_iterator(m_jobs.end()));
+                    m_jobs.clear();
+                }
+                for (size_t i = 0; i < batch.size(); i += kBatch) {
+                    done.clear();
+                    for (size_t k = i; k < std::min(batch.size(), i + kBatch); ++k)
+                        done.push_back(m_reader->read(batch[k]));
+                    std::lock_guard lock(m_mutex);
+                    for (auto& r : done)
+                        m_results.push_back(std::move(r));
+                    if (m_waitingForResults) m_output.notify_one();
+                    if (m_stop) break;
+                }
             }
         } catch (...) {
             std::lock_guard lock(m_mutex);
             m_error = std::current_exception();
         }
-        std::vector<DiffJob>().swap(m_jobs); // freed here, off the thread writing rows
+        // Freed here, off the thread writing rows.
+        m_reader.reset();
+        m_private.reset();
         std::lock_guard lock(m_mutex);
         m_done = true;
         m_output.notify_one();
     }
 
-    ChangeReader m_reader;
-    std::vector<DiffJob> m_jobs;
+    git_repository* m_repo;
+    ChangeReader m_inline;
+    std::vector<DiffJob> m_local; // submitted, not handed over yet (all of them when inline)
     size_t m_taken = 0;
+    bool m_triedPrivate = false;
+    GitRepositoryPtr m_private;
+    std::optional<ChangeReader> m_reader;
     std::thread m_thread;
-    std::atomic<bool> m_stop = false;
     std::mutex m_mutex;
-    std::condition_variable m_output;
+    std::condition_variable m_input, m_output;
+    std::deque<DiffJob> m_jobs;
     std::deque<DiffResult> m_results;
     std::exception_ptr m_error;
-    bool m_waiting = false, m_done = false;
+    bool m_waitingForJobs = false, m_waitingForResults = false;
+    bool m_closed = false, m_done = false, m_stop = false;
 };
+
 
 } // namespace
 
@@ -952,7 +1032,8 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
         known.emplace(oid, std::make_pair(lookup.columnInt64(0), lookup.columnInt64(1)));
         return true;
     };
-    std::vector<DiffJob> jobs;
+    DiffPipeline pipeline(repo);
+    OidMap<std::vector<DiffJob>> waiting; // walked commit → jobs waiting for its tree
     git_oid tipOid;
     gitCheck(git_oid_fromstr(&tipOid, tip.c_str()), "bad commit id");
     std::vector<git_oid> stack{tipOid};
@@ -980,24 +1061,40 @@ void HistoryIndex::indexFrom(const std::string& tip, const Progress& progress, I
         job.node = at;
         job.commit = oid;
         job.tree = w.tree;
+        bool firstPending = false; // the first parent is still to be walked: wait for its tree
         for (unsigned i = 0; i < git_commit_parentcount(commit.get()); ++i) {
             const git_oid pid = *git_commit_parent_id(commit.get(), i);
             c.parents.push_back(gitOidString(&pid));
             job.parents.push_back(pid);
-            job.parentTrees.emplace_back();
-            if (git_odb_exists(odb.get(), &pid) == 1) w.present.push_back(pid);
+            auto seen = walked.find(pid);
+            job.parentTrees.push_back(seen != walked.end() ? std::optional<git_oid>(nodes[seen->second].tree)
+                                                           : std::nullopt);
+            if (git_odb_exists(odb.get(), &pid) == 1) {
+                w.present.push_back(pid);
+                if (i == 0 && seen == walked.end() && !isKnown(pid)) firstPending = true;
+            }
         }
         nodes.push_back(std::move(w));
-        jobs.push_back(std::move(job));
+        if (auto it = waiting.find(oid); it != waiting.end()) {
+            for (auto& child : it->second) {
+                for (size_t k = 0; k < child.parents.size(); ++k)
+                    if (git_oid_equal(&child.parents[k], &oid)) child.parentTrees[k] = nodes[at].tree;
+                pipeline.submit(std::move(child));
+            }
+            waiting.erase(it);
+        }
+        if (firstPending)
+            waiting[job.parents[0]].push_back(std::move(job));
+        else
+            pipeline.submit(std::move(job));
         const auto& present = nodes[at].present;
         for (size_t i = present.size(); i-- > 0;)
             stack.push_back(present[i]); // the first parent is walked first
     }
-    // The walked parents' trees are known now; the others are looked up through their commits.
-    for (auto& job : jobs)
-        for (size_t k = 0; k < job.parents.size(); ++k)
-            if (auto p = walked.find(job.parents[k]); p != walked.end()) job.parentTrees[k] = nodes[p->second].tree;
-    DiffPipeline pipeline(repo, std::move(jobs));
+    for (auto& [parent, jobs] : waiting) // none left in a complete walk
+        for (auto& job : jobs)
+            pipeline.submit(std::move(job));
+    pipeline.close();
 
     // Generations, parents first (post-order over the walked commits).
     std::vector<int64_t> generation(nodes.size(), 0);
