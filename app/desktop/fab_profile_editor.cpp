@@ -3,6 +3,7 @@
 #include "fab_profile_picker.h"
 
 #include "telar/core/manifest_edit.h"
+#include "telar/core/toml_patch.h"
 #include "telar/error.h"
 
 #include <QCheckBox>
@@ -373,6 +374,7 @@ bool FabProfileEditor::openFile(const QString& file, QString* error) {
                                      ? core::parseFabProfile(text, file.toStdString(), diags, *m_catalog)
                                      : core::parseFabProfile(text, file.toStdString(), diags);
     m_file = QFileInfo(file).absoluteFilePath();
+    m_openedText = text;
     updateTitle();
     setProfile(fab);
     if (core::hasErrors(diags)) {
@@ -384,6 +386,10 @@ bool FabProfileEditor::openFile(const QString& file, QString* error) {
         m_state->setText(tr("Opened %1").arg(m_file));
     }
     return true;
+}
+
+QString FabProfileEditor::stateText() const {
+    return m_state->text();
 }
 
 std::string FabProfileEditor::tomlText() const {
@@ -530,15 +536,28 @@ bool FabProfileEditor::saveTo(const QString& file) {
             focusField(d.field);
             return false;
         }
+    // The opened file's comments, blank lines and layout are kept: only what changed is edited.
+    std::string text = tomlText();
+    bool layoutLost = false;
+    if (!m_openedText.empty()) {
+        if (auto kept = core::patchToml(m_openedText, text))
+            text = std::move(*kept);
+        else
+            layoutLost = m_openedText.find('#') != std::string::npos;
+    }
     try {
-        core::writeFileAtomically(file.toStdString(), tomlText());
+        core::writeFileAtomically(file.toStdString(), text);
     } catch (const Error& e) {
         m_state->setText(tr("Not saved: %1").arg(QString::fromStdString(e.what())));
         return false;
     }
     m_file = QFileInfo(file).absoluteFilePath();
+    m_openedText = text;
     updateTitle();
-    m_state->setText(tr("Saved %1").arg(m_file));
+    m_state->setText(layoutLost ? tr("Saved %1, written anew: the opened file's comments could not be kept "
+                                     "(it uses dotted keys or does not parse)")
+                                      .arg(m_file)
+                                : tr("Saved %1").arg(m_file));
     emit saved(m_file);
     return true;
 }

@@ -58,8 +58,11 @@ public:
     std::vector<core::Diagnostic> validate();
     // The problems listed, one per line.
     QString problemsText() const;
+    // The status line ("Saved …", "Opened …", "Not saved: …").
+    QString stateText() const;
     // Validates and, when there is no error, writes the profile to file atomically and emits
-    // saved(). false when it is invalid (the first field in error gets the focus) or cannot be
+    // saved(). When a file was opened, its comments, blank lines and layout are kept: only what
+    // changed is edited (core::patchToml). false when it is invalid (the first field in error gets the focus) or cannot be
     // written (the message is listed).
     bool saveTo(const QString& file);
     // Save to file(), or ask for a file when there is none or it is a profile shipped with Telar.
@@ -90,6 +93,7 @@ private:
     void updateTitle();
 
     QString m_file;
+    std::string m_openedText; // the file as read (or last saved): its layout is kept on save
     std::optional<core::Catalog> m_catalog; // nullopt when the catalogue cannot be read
     QString m_catalogError;
 

@@ -489,6 +489,19 @@ TEST_CASE("Fab-profile editor: round trip, a bad rate rejected naming the field,
     CHECK(ours.labourRate == 22.5);
     CHECK(ours.machines[2].hourlyRate == 35.5);
     CHECK(ours.machines[2].process == "laser-cut");
+    // Saved over the shipped file's text: its comments and layout stay, only the edited values
+    // changed (the editor's 20 for the unchanged 20.0 is the same number and is left alone).
+    std::string expected = telar::test::readFile(fabFile("community-fablab.toml"));
+    auto change = [&expected](const std::string& from, const std::string& to) {
+        const auto at = expected.find(from);
+        REQUIRE(at != std::string::npos);
+        expected.replace(at, from.size(), to);
+    };
+    change("name = \"Community Fab Lab\"", "name = \"Our Lab\"");
+    change("labour_rate = 20.0 ", "labour_rate = 22.5 ");
+    change("hourly_rate = 30.0", "hourly_rate = 35.5");
+    CHECK(telar::test::readFile(dir / "lab.toml") == expected);
+    CHECK(editor.stateText() == "Saved " + target);
 
     // The BOM panel can use it: the picker lists it and prices for it.
     BomPanel panel;
