@@ -28,9 +28,17 @@ DesignSnapshot loadDesignSnapshot(const std::filesystem::path& dir, const std::s
                            : QStringLiteral("HEAD (%1)").arg(QString::fromStdString(snap.currentBranch));
         snap.revisions.push_back({RevisionEntry::Kind::Head, "HEAD", head});
     }
+    // The current branch first, then the other local branches, the remote-tracking ones, the tags.
     if (!snap.currentBranch.empty() && repo.resolve(snap.currentBranch))
         snap.revisions.push_back({RevisionEntry::Kind::Branch, snap.currentBranch,
                                   QStringLiteral("branch %1").arg(QString::fromStdString(snap.currentBranch))});
+    for (const auto& branch : repo.localBranches())
+        if (branch != snap.currentBranch)
+            snap.revisions.push_back(
+                {RevisionEntry::Kind::Branch, branch, QStringLiteral("branch %1").arg(QString::fromStdString(branch))});
+    for (const auto& branch : repo.remoteBranches())
+        snap.revisions.push_back({RevisionEntry::Kind::RemoteBranch, branch,
+                                  QStringLiteral("remote branch %1").arg(QString::fromStdString(branch))});
     for (const auto& tag : repo.tags())
         snap.revisions.push_back(
             {RevisionEntry::Kind::Tag, tag, QStringLiteral("tag %1").arg(QString::fromStdString(tag))});

@@ -25,10 +25,10 @@ namespace telar::desktop {
 // One entry of the revision picker. rev is what Repository::treeAt() takes; an empty rev means
 // the working tree on disk.
 struct RevisionEntry {
-    enum class Kind { WorkingTree, Head, Branch, Tag };
+    enum class Kind { WorkingTree, Head, Branch, RemoteBranch, Tag };
     Kind kind = Kind::Head;
     std::string rev;
-    QString label; // "Working tree", "HEAD (main)", "branch main", "tag v1.0"
+    QString label; // "Working tree", "HEAD (main)", "branch main", "remote branch origin/main", "tag v1.0"
 };
 
 // A design as read at one revision, with the tree it was read from (kept to read CAD files).

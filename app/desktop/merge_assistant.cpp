@@ -154,7 +154,8 @@ MergeAssistant::MergeAssistant(const QString& repository, const std::vector<Revi
     m_revision->setMinimumContentsLength(24);
     m_revision->lineEdit()->setPlaceholderText(tr("branch, tag or commit (e.g. feature, origin/main, v1.0)"));
     for (const auto& entry : revisions)
-        if (entry.kind == RevisionEntry::Kind::Tag || entry.kind == RevisionEntry::Kind::Branch)
+        if (entry.kind == RevisionEntry::Kind::Tag || entry.kind == RevisionEntry::Kind::Branch ||
+            entry.kind == RevisionEntry::Kind::RemoteBranch)
             m_revision->addItem(qs(entry.rev));
     m_revision->setCurrentIndex(-1);
     m_revision->setEditText(QString());

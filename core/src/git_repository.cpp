@@ -371,6 +371,39 @@ std::vector<std::string> Repository::tags() const {
     return out;
 }
 
+namespace {
+
+std::vector<std::string> branchNames(git_repository* repo, git_branch_t type) {
+    git_branch_iterator* raw = nullptr;
+    gitCheck(git_branch_iterator_new(&raw, repo, type), "cannot list branches");
+    std::unique_ptr<git_branch_iterator, GitDeleter<git_branch_iterator, git_branch_iterator_free>> it(raw);
+    std::vector<std::string> out;
+    git_reference* ref = nullptr;
+    git_branch_t kind;
+    int rc = 0;
+    while ((rc = git_branch_next(&ref, &kind, it.get())) == 0) {
+        GitReferencePtr owned(ref);
+        if (git_reference_type(ref) == GIT_REFERENCE_SYMBOLIC) continue; // origin/HEAD
+        const char* name = nullptr;
+        if (git_branch_name(&name, ref) == 0 && name) out.emplace_back(name);
+    }
+    if (rc != GIT_ITEROVER) gitCheck(rc, "cannot list branches");
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+std::vector<std::string> Repository::localBranches() const {
+    std::lock_guard lock(m_handle->mutex);
+    return branchNames(m_handle->repo.get(), GIT_BRANCH_LOCAL);
+}
+
+std::vector<std::string> Repository::remoteBranches() const {
+    std::lock_guard lock(m_handle->mutex);
+    return branchNames(m_handle->repo.get(), GIT_BRANCH_REMOTE);
+}
+
 std::string Repository::currentBranch() const {
     std::lock_guard lock(m_handle->mutex);
     git_reference* raw = nullptr;

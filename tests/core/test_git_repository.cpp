@@ -361,6 +361,23 @@ TEST_CASE("init with another initial branch, bare repositories", "[core][git]") 
     CHECK_THROWS_AS(bare.workingTree(), telar::GitError);
 }
 
+TEST_CASE("branches are listed: local ones, and a clone's remote-tracking ones without origin/HEAD",
+          "[core][git]") {
+    TempDir tmp;
+    auto repo = Repository::init(tmp / "r");
+    buildHistory(repo, tmp / "r");
+    repo.createBranch("fork", "HEAD~2");
+    repo.createBranch("feature/hopper", "HEAD");
+    CHECK(repo.localBranches() == std::vector<std::string>{"feature/hopper", "fork", "main"});
+    CHECK(repo.remoteBranches().empty());
+
+    git(tmp.path(), {"clone", "-q", "r", "c"});
+    auto clone = Repository::open(tmp / "c");
+    CHECK(clone.localBranches() == std::vector<std::string>{"main"});
+    CHECK(clone.remoteBranches() == std::vector<std::string>{"origin/feature/hopper", "origin/fork", "origin/main"});
+    CHECK(clone.resolve("origin/fork") == repo.resolve("fork"));
+}
+
 TEST_CASE("branches: create, safe checkout, refusal to overwrite local changes", "[core][git]") {
     TempDir tmp;
     auto repo = Repository::init(tmp.path());

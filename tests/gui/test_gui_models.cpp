@@ -120,6 +120,19 @@ TEST_CASE("Module tree at other revisions is read from git objects", "[gui]") {
     CHECK(head.revisions[3].label == "tag v1.0");
     CHECK(head.revisions[3].rev == "v1.0");
 
+    // Other local branches and remote-tracking branches are offered too, after the current one.
+    telar::test::git(commons.openPress(), {"branch", "experiment", "HEAD~2"});
+    telar::test::git(commons.openPress(), {"update-ref", "refs/remotes/upstream/main", "v1.0"});
+    const DesignSnapshot more = loadDesignSnapshot(commons.openPress(), "upstream/main", {});
+    CHECK(more.design->module("hopper")->version == "1.0.0");
+    std::vector<std::string> labels;
+    for (const auto& entry : more.revisions)
+        labels.push_back(entry.label.toStdString());
+    CHECK(labels == std::vector<std::string>{"Working tree", "HEAD (main)", "branch main", "branch experiment",
+                                             "remote branch upstream/main", "tag v1.0"});
+    CHECK(more.revisions[4].kind == RevisionEntry::Kind::RemoteBranch);
+    CHECK(more.revisions[4].rev == "upstream/main");
+
     CHECK_THROWS_WITH(loadDesignSnapshot(commons.openPress(), "no-such-rev", {}),
                       Catch::Contains("unknown revision 'no-such-rev'"));
 }

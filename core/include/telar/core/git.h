@@ -135,6 +135,10 @@ public:
                    const Signature& tagger);
     // Tag names, sorted.
     std::vector<std::string> tags() const;
+    // Local branch names ("main", "feature/hopper"), sorted.
+    std::vector<std::string> localBranches() const;
+    // Remote-tracking branch names ("origin/main"), sorted; the remotes' symbolic HEADs are left out.
+    std::vector<std::string> remoteBranches() const;
 
     // The branch HEAD points to ("main"), also when unborn; empty when HEAD is detached.
     std::string currentBranch() const;
