@@ -1,5 +1,7 @@
 #include "bom_jobs.h"
 
+#include "cache_store.h"
+
 #include "telar/core/bom_html.h"
 #include "telar/core/catalog.h"
 #include "telar/core/geometry_cache.h"
@@ -9,22 +11,6 @@
 #include "telar/error.h"
 
 namespace telar::desktop {
-
-namespace {
-
-// The per-user store for the geometry cache, or nullptr (with note set) when it cannot be opened.
-std::unique_ptr<core::Store> openStore(std::string* note) {
-    try {
-        return core::Store::open(core::Store::defaultPath(), [note](const std::string& notice) {
-            if (note) *note = notice;
-        });
-    } catch (const StoreError& e) {
-        if (note) *note = std::string("geometry cache unavailable, analysing without it: ") + e.what();
-    }
-    return nullptr;
-}
-
-} // namespace
 
 QString formatName(BomExportFormat format) {
     switch (format) {
@@ -52,7 +38,7 @@ BomSnapshot computeFabBom(const std::shared_ptr<const core::Design>& design,
     BomSnapshot snap;
     snap.module = module;
     progress.report(0.0, "Opening the geometry cache");
-    std::unique_ptr<core::Store> store = openStore(&snap.note);
+    std::unique_ptr<core::Store> store = openGeometryStore([&snap](const std::string& n) { snap.note = n; });
     core::GeometryCache cache(store.get());
     const core::Catalog catalog = core::Catalog::loadDefault();
     core::BomOptions options;
@@ -74,7 +60,7 @@ std::string bomExportBytes(const core::Bom& bom, BomExportFormat format, core::B
         return core::formatBomJson(bom);
     case BomExportFormat::Html: {
         progress.report(0.0, "Drawing the thumbnails");
-        std::unique_ptr<core::Store> store = openStore(nullptr);
+        std::unique_ptr<core::Store> store = openGeometryStore({});
         core::GeometryCache cache(store.get());
         return core::formatBomHtml(bom, core::bomThumbnails(bom, *tree, cache, progress.child(0.0, 0.95)));
     }

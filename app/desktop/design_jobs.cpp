@@ -1,5 +1,7 @@
 #include "design_jobs.h"
 
+#include "cache_store.h"
+
 #include "telar/cad/analyze.h"
 #include "telar/core/catalog.h"
 #include "telar/core/geometry_cache.h"
@@ -66,7 +68,17 @@ GeometrySnapshot loadGeometry(const std::shared_ptr<const core::Tree>& tree, con
     if (!bytes) throw CadError(filePath, "not found in " + tree->describe());
     geo.blobId = tree->blobId(filePath).value_or("");
     progress.throwIfCancelled();
-    geo.analysis = cad::analyzeBytes(*bytes, filePath, {}, progress.child(0.0, 0.5));
+    // Measured through the geometry cache, like the BOM: a file the BOM has measured is not
+    // analysed again, and a new one is analysed in a worker process and kept for the BOM.
+    std::unique_ptr<core::Store> store = openGeometryStore({});
+    core::GeometryCache cache(store.get());
+    std::vector<core::GeometryOutcome> outcomes = cache.analyze(*tree, {filePath}, progress.child(0.0, 0.5));
+    if (!outcomes.front().ok()) {
+        std::string reason = outcomes.front().error;
+        if (reason.rfind(filePath + ": ", 0) == 0) reason.erase(0, filePath.size() + 2);
+        throw CadError(filePath, reason);
+    }
+    geo.analysis = std::move(*outcomes.front().result);
     progress.report(0.5, "Tessellating " + filePath);
     geo.mesh = cad::tessellate(*bytes, filePath, cad::kWholeFile, 0.1, progress.child(0.5, 1.0));
     progress.report(1.0, "Geometry ready");
@@ -79,12 +91,7 @@ BomSnapshot computeModuleBom(const std::shared_ptr<const core::Design>& design,
     BomSnapshot snap;
     snap.module = module;
     progress.report(0.0, "Opening the geometry cache");
-    std::unique_ptr<core::Store> store;
-    try {
-        store = core::Store::open(core::Store::defaultPath(), [&snap](const std::string& notice) { snap.note = notice; });
-    } catch (const StoreError& e) {
-        snap.note = std::string("geometry cache unavailable, analysing without it: ") + e.what();
-    }
+    std::unique_ptr<core::Store> store = openGeometryStore([&snap](const std::string& n) { snap.note = n; });
     core::GeometryCache cache(store.get());
     const core::Catalog catalog = core::Catalog::loadDefault();
     core::BomOptions options;

@@ -1,5 +1,7 @@
 #include "diff_model.h"
 
+#include "cache_store.h"
+
 #include "telar/core/bom_html.h"
 #include "telar/core/catalog.h"
 #include "telar/core/geometry_cache.h"
@@ -146,13 +148,8 @@ DiffSnapshot computeDiff(const DiffRequest& request, const Progress& progress) {
     }
     progress.throwIfCancelled();
 
-    std::unique_ptr<core::Store> store;
-    try {
-        store = core::Store::open(core::Store::defaultPath(),
-                                  [&snap](const std::string& notice) { snap.notes.push_back(notice); });
-    } catch (const StoreError& e) {
-        snap.notes.push_back(std::string("geometry cache unavailable, analysing without it: ") + e.what());
-    }
+    std::unique_ptr<core::Store> store =
+        openGeometryStore([&snap](const std::string& notice) { snap.notes.push_back(notice); });
     core::GeometryCache cache(store.get());
     core::DiffOptions options;
     options.cache = &cache;

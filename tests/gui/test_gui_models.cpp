@@ -12,6 +12,8 @@
 #include "recent_repositories.h"
 
 #include "telar/core/catalog.h"
+#include "telar/core/geometry_cache.h"
+#include "telar/core/store.h"
 #include "telar/core/worktree.h"
 
 #include <QAbstractItemModelTester>
@@ -225,9 +227,20 @@ TEST_CASE("Part table of a module: manifest values, effective licence, assemblie
 }
 
 TEST_CASE("Geometry job reads a CAD file from a revision and tessellates it with its colours", "[gui]") {
+    telar::test::ensureGuiApplication(); // a scratch TELAR_HOME: the job uses the geometry cache
+    auto analysed = [] {
+        auto store = telar::core::Store::open(telar::core::Store::defaultPath(), [](const std::string&) {});
+        return store->counter(telar::core::GeometryCache::kAnalysedCounter);
+    };
     ExampleCommons commons;
     const DesignSnapshot snap = loadDesignSnapshot(commons.openPress(), "v1.0", {});
     const GeometrySnapshot geo = loadGeometry(snap.tree, "controller/cad/enclosure.step", {});
+    // Measured through the geometry cache: asking again analyses nothing more.
+    const auto once = analysed();
+    const GeometrySnapshot again = loadGeometry(snap.tree, "controller/cad/enclosure.step", {});
+    CHECK(analysed() == once);
+    CHECK(again.analysis.parts.size() == 3);
+    CHECK(again.blobId == geo.blobId);
     CHECK(geo.blobId.size() == 40);
     CHECK(geo.analysis.totals.instances == 6);
     CHECK(geo.analysis.parts.size() == 3); // base, lid and one screw geometry used four times
