@@ -271,6 +271,80 @@ QVariant LicenceChangeModel::headerData(int section, Qt::Orientation orientation
     return {};
 }
 
+// ---- manifest changes -----------------------------------------------------------------------
+
+ManifestChangeModel::ManifestChangeModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ManifestChangeModel::setDiff(std::shared_ptr<const DiffSnapshot> diff) {
+    beginResetModel();
+    m_rows.clear();
+    if (diff) {
+        const core::DesignDiff& d = diff->design;
+        auto none = [this](const std::string& v) { return v.empty() ? tr("(none)") : qs(v); };
+        for (const auto& f : d.project)
+            m_rows.push_back({tr("project"), qs(f.field), none(f.before), none(f.after)});
+        for (const auto& m : d.modules) {
+            const QString module = qs(m.module);
+            if (m.kind == core::ChangeKind::Added)
+                m_rows.push_back({module, tr("module"), tr("(none)"), tr("added: %1").arg(qs(m.name))});
+            else if (m.kind == core::ChangeKind::Removed)
+                m_rows.push_back({module, tr("module"), qs(m.name), tr("removed")});
+            for (const auto& f : m.fields)
+                m_rows.push_back({module, qs(f.field), none(f.before), none(f.after)});
+            for (const auto& p : m.parts) {
+                const QString where = module + QLatin1Char(':') + qs(p.part);
+                if (p.kind == core::ChangeKind::Added)
+                    m_rows.push_back({where, tr("part"), tr("(none)"), tr("added")});
+                else if (p.kind == core::ChangeKind::Removed)
+                    m_rows.push_back({where, tr("part"), tr("present"), tr("removed")});
+                for (const auto& f : p.fields)
+                    m_rows.push_back({where, qs(f.field), none(f.before), none(f.after)});
+            }
+        }
+    }
+    endResetModel();
+}
+
+int ManifestChangeModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int ManifestChangeModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant ManifestChangeModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount() || (role != Qt::DisplayRole && role != Qt::ToolTipRole))
+        return {};
+    const Row& r = m_rows[size_t(index.row())];
+    switch (index.column()) {
+    case WhereColumn:
+        return r.where;
+    case FieldColumn:
+        return r.field;
+    case BeforeColumn:
+        return r.before;
+    case AfterColumn:
+        return r.after;
+    }
+    return {};
+}
+
+QVariant ManifestChangeModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case WhereColumn:
+        return tr("Where");
+    case FieldColumn:
+        return tr("Field");
+    case BeforeColumn:
+        return tr("Before");
+    case AfterColumn:
+        return tr("After");
+    }
+    return {};
+}
+
 // ---- BOM lines ------------------------------------------------------------------------------
 
 BomDiffModel::BomDiffModel(QObject* parent) : QAbstractTableModel(parent) {}

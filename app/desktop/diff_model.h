@@ -1,7 +1,8 @@
 #pragma once
 // The comparison of two revisions for the Diff tab: the job that computes it off the GUI thread
 // (the core's hardware-aware diff, the BOM diff of the products and thumbnails of changed parts),
-// and three tables over its result — licence changes, BOM lines, geometry per CAD file. Every
+// and four tables over its result — licence changes, manifest changes, BOM lines, geometry per
+// CAD file. Every
 // value is the core's (diff.h, bom_diff.h, bom_html.h); nothing is recomputed here.
 
 #include "design_jobs.h"
@@ -90,6 +91,30 @@ public:
 
 private:
     std::shared_ptr<const DiffSnapshot> m_diff;
+};
+
+// The manifest changes of a comparison (core::DesignDiff): telar.toml fields, modules and parts
+// added or removed, and every changed field of a module or part ("version", "quantity",
+// "use[axes/x].quantity"), as `telar diff` lists them. A part whose only change is its CAD file's
+// bytes is left to the geometry table.
+class ManifestChangeModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { WhereColumn, FieldColumn, BeforeColumn, AfterColumn, ColumnCount };
+
+    explicit ManifestChangeModel(QObject* parent = nullptr);
+    void setDiff(std::shared_ptr<const DiffSnapshot> diff);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row {
+        QString where, field, before, after;
+    };
+    std::vector<Row> m_rows;
 };
 
 // The BOM lines that differ (core::BomDiff::lines): the after BOM's order, removed lines last.

@@ -98,6 +98,11 @@ DiffPanel::DiffPanel(QWidget* parent) : QWidget(parent) {
     m_licenceView = makeTable(m_licenceModel);
     m_licenceView->hide();
 
+    m_manifestTitle = boldLabel();
+    m_manifestModel = new ManifestChangeModel(this);
+    m_manifestView = makeTable(m_manifestModel);
+    m_manifestView->hide();
+
     m_bomTitle = boldLabel();
     m_bomModel = new BomDiffModel(this);
     m_bomView = makeTable(m_bomModel);
@@ -145,11 +150,13 @@ DiffPanel::DiffPanel(QWidget* parent) : QWidget(parent) {
     bottom->setStretchFactor(1, 0);
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(box({m_licenceTitle, m_licenceView}, 1));
+    split->addWidget(box({m_manifestTitle, m_manifestView}, 1));
     split->addWidget(box({m_bomTitle, m_bomView, m_bomTotals}, 1));
     split->addWidget(bottom);
     split->setStretchFactor(0, 0);
-    split->setStretchFactor(1, 2);
-    split->setStretchFactor(2, 1);
+    split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 2);
+    split->setStretchFactor(3, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -176,6 +183,10 @@ void DiffPanel::cancel() {
 QString DiffPanel::titleText() const {
     return m_title->text();
 }
+QString DiffPanel::manifestText() const {
+    return m_manifestTitle->text();
+}
+
 QString DiffPanel::licenceText() const {
     return m_licenceTitle->text();
 }
@@ -365,6 +376,14 @@ void DiffPanel::show(const std::shared_ptr<const DiffSnapshot>& diff) {
         m_licenceView->show();
         m_licenceView->resizeColumnsToContents();
     }
+
+    m_manifestModel->setDiff(diff);
+    const int fields = m_manifestModel->rowCount();
+    m_manifestTitle->setText(fields == 0   ? tr("Manifests: unchanged")
+                             : fields == 1 ? tr("Manifests: 1 change")
+                                           : tr("Manifests: %1 changes").arg(fields));
+    m_manifestView->setVisible(fields > 0);
+    if (fields > 0) m_manifestView->resizeColumnsToContents();
 
     m_bomModel->setDiff(diff);
     const size_t lines = diff->bom.lines.size();

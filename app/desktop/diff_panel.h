@@ -45,6 +45,7 @@ public:
     // The comparison shown (nullptr while none is).
     const std::shared_ptr<const DiffSnapshot>& shownDiff() const { return m_shownDiff; }
     LicenceChangeModel* licenceModel() const { return m_licenceModel; }
+    ManifestChangeModel* manifestModel() const { return m_manifestModel; }
     BomDiffModel* bomModel() const { return m_bomModel; }
     GeometryDiffModel* geometryModel() const { return m_geometryModel; }
     QTableView* bomView() const { return m_bomView; }
@@ -52,6 +53,8 @@ public:
     QComboBox* targetPicker() const { return m_target; }
     QString titleText() const;
     QString licenceText() const;
+    // The manifest changes heading ("Manifests: unchanged", "Manifests: 2 changes").
+    QString manifestText() const;
     // The key ("module/part") of the part drawn in the thumbnails; empty when none is.
     const QString& thumbnailKey() const { return m_thumbnailKey; }
 
@@ -90,6 +93,9 @@ private:
     QLabel* m_licenceTitle = nullptr;
     QTableView* m_licenceView = nullptr;
     LicenceChangeModel* m_licenceModel = nullptr;
+    QLabel* m_manifestTitle = nullptr;
+    QTableView* m_manifestView = nullptr;
+    ManifestChangeModel* m_manifestModel = nullptr;
     QLabel* m_bomTitle = nullptr;
     QTableView* m_bomView = nullptr;
     BomDiffModel* m_bomModel = nullptr;

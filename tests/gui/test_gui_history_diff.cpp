@@ -238,6 +238,20 @@ TEST_CASE("Diff models between two known revisions show the licence change and t
     CHECK(text(licences, 0, LicenceChangeModel::MessageColumn) ==
           "module hydraulics: CERN-OHL-W-2.0 → CERN-OHL-S-2.0");
 
+    // The manifest lines behind both: the module's licence and the hose's quantity.
+    ManifestChangeModel manifests;
+    QAbstractItemModelTester t0(&manifests, QAbstractItemModelTester::FailureReportingMode::Warning);
+    manifests.setDiff(diff);
+    REQUIRE(manifests.rowCount() == 2);
+    CHECK(text(manifests, 0, ManifestChangeModel::WhereColumn) == "hydraulics");
+    CHECK(text(manifests, 0, ManifestChangeModel::FieldColumn) == "license");
+    CHECK(text(manifests, 0, ManifestChangeModel::BeforeColumn) == "CERN-OHL-W-2.0");
+    CHECK(text(manifests, 0, ManifestChangeModel::AfterColumn) == "CERN-OHL-S-2.0");
+    CHECK(text(manifests, 1, ManifestChangeModel::WhereColumn) == "hydraulics:hose-assembly");
+    CHECK(text(manifests, 1, ManifestChangeModel::FieldColumn) == "quantity");
+    CHECK(text(manifests, 1, ManifestChangeModel::BeforeColumn) == "4");
+    CHECK(text(manifests, 1, ManifestChangeModel::AfterColumn) == "5");
+
     BomDiffModel bom;
     QAbstractItemModelTester t2(&bom, QAbstractItemModelTester::FailureReportingMode::Warning);
     bom.setDiff(diff);
@@ -302,6 +316,17 @@ TEST_CASE("Diff defaults to the previous tag and shows geometry deltas and thumb
     CHECK(panel.basePicker()->currentText() == "Automatic: v1.0");
     CHECK(panel.licenceText() == "Licences: unchanged");
     CHECK(panel.licenceModel()->rowCount() == 0);
+    // Since v1.0 the hopper's walls grew (its CAD files) and its version went up.
+    CHECK(panel.manifestText() == QString("Manifests: %1 change%2")
+                                      .arg(panel.manifestModel()->rowCount())
+                                      .arg(panel.manifestModel()->rowCount() == 1 ? "" : "s"));
+    bool hopperVersion = false;
+    for (int r = 0; r < panel.manifestModel()->rowCount(); ++r)
+        hopperVersion = hopperVersion || (text(*panel.manifestModel(), r, ManifestChangeModel::WhereColumn) == "hopper" &&
+                                          text(*panel.manifestModel(), r, ManifestChangeModel::FieldColumn) == "version" &&
+                                          text(*panel.manifestModel(), r, ManifestChangeModel::BeforeColumn) == "1.0.0" &&
+                                          text(*panel.manifestModel(), r, ManifestChangeModel::AfterColumn) == "1.1.0");
+    CHECK(hopperVersion);
 
     // The hopper's walls grew: both CAD files changed, each bigger than before.
     GeometryDiffModel& g = *panel.geometryModel();
