@@ -28,7 +28,6 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace telar::desktop {
 
@@ -57,38 +56,9 @@ QString sizeText(const double* values, int count) {
     return parts.join(QStringLiteral(" × "));
 }
 
-// A TOML basic string.
+// A TOML basic string, escaped as the core writes manifests.
 std::string tomlString(const QString& text) {
-    std::string out = "\"";
-    for (char c : text.toStdString()) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x",
-                              static_cast<unsigned>(static_cast<unsigned char>(c)));
-                out += buf;
-            } else {
-                out += c;
-            }
-        }
-    }
-    return out + "\"";
+    return core::renderValue(text.toStdString());
 }
 
 // A number as TOML when text is one; anything else as a string, so that the core's parser names
