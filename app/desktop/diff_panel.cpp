@@ -11,7 +11,6 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace telar::desktop {
 
@@ -163,26 +162,23 @@ DiffPanel::DiffPanel(QWidget* parent) : QWidget(parent) {
     layout->addLayout(pickers);
     layout->addWidget(m_title);
     layout->addWidget(split, 1);
-    m_watcher = new QFutureWatcher<JobResult<DiffSnapshot>>(this);
     setSnapshot(nullptr);
 }
 
-DiffPanel::~DiffPanel() {
-    cancel();
-    m_watcher->waitForFinished();
-}
+DiffPanel::~DiffPanel() = default;
 
 bool DiffPanel::isBusy() const {
-    return m_pending;
+    return m_job.busy();
 }
 
 void DiffPanel::cancel() {
-    if (m_progress) m_progress->cancel();
+    m_job.cancel();
 }
 
 QString DiffPanel::titleText() const {
     return m_title->text();
 }
+
 QString DiffPanel::manifestText() const {
     return m_manifestTitle->text();
 }
@@ -196,9 +192,7 @@ QString DiffPanel::requestKey() const {
 }
 
 void DiffPanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
-    cancel();
-    ++m_generation;
-    m_pending = false;
+    m_job.stop();
     m_running.clear();
     m_snapshot = std::move(snapshot);
     m_cache.clear();
@@ -207,10 +201,13 @@ void DiffPanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
     m_baseRev.clear();
     m_targetRev = m_snapshot ? qs(m_snapshot->rev) : QString();
     m_licenceModel->setDiff(nullptr);
+    m_manifestModel->setDiff(nullptr);
     m_bomModel->setDiff(nullptr);
     m_geometryModel->setDiff(nullptr);
     m_licenceTitle->clear();
     m_licenceView->hide();
+    m_manifestTitle->clear();
+    m_manifestView->hide();
     m_bomTitle->clear();
     m_bomTotals->clear();
     m_geometryTitle->clear();
@@ -303,34 +300,23 @@ void DiffPanel::ensureComputed() {
         return;
     }
     if (isBusy() && m_running == key) return;
-    cancel();
-    const int generation = ++m_generation;
     m_running = key;
     const QString targetName = m_targetRev.isEmpty() ? tr("the working tree") : m_targetRev;
     m_title->setText(m_baseRev.isEmpty() ? tr("Comparing %1 with the revision before it…").arg(targetName)
                                          : tr("Comparing %1 with %2…").arg(m_baseRev, targetName));
-    auto progress = std::make_shared<JobProgress>();
-    m_progress = progress;
     DiffRequest request;
     request.repository = m_snapshot->repository;
     request.base = m_baseRev.toStdString();
     request.target = m_targetRev.toStdString();
     request.shown = m_snapshot;
-    m_watcher->disconnect(this);
-    connect(m_watcher, &QFutureWatcherBase::finished, this, [this, generation] { onFinished(generation); });
-    m_pending = true;
-    m_watcher->setFuture(QtConcurrent::run([request, progress] {
-        return runJob<DiffSnapshot>([&] { return computeDiff(request, progress->progress()); });
-    }));
+    m_job.start([request](const Progress& progress) { return computeDiff(request, progress); },
+                [this](const JobResult<DiffSnapshot>& result) { onFinished(result); });
     emit jobStarted();
 }
 
-void DiffPanel::onFinished(int generation) {
-    if (generation != m_generation) return;
-    m_pending = false;
+void DiffPanel::onFinished(const JobResult<DiffSnapshot>& result) {
     const QString key = m_running;
     m_running.clear();
-    const JobResult<DiffSnapshot> result = m_watcher->result();
     if (result.cancelled) {
         m_title->setText(tr("The comparison was cancelled"));
         emit jobFinished(tr("cancelled"));
@@ -341,6 +327,8 @@ void DiffPanel::onFinished(int generation) {
         m_shown = key; // shown as failed: not retried until the pickers or the design change
         m_shownDiff.reset();
         m_licenceModel->setDiff(nullptr);
+        m_manifestModel->setDiff(nullptr);
+        m_manifestView->hide();
         m_bomModel->setDiff(nullptr);
         m_geometryModel->setDiff(nullptr);
         showThumbnails({});

@@ -9,8 +9,8 @@
 #include "design_jobs.h"
 #include "diff_model.h"
 #include "job_progress.h"
+#include "panel_job.h"
 
-#include <QFutureWatcher>
 #include <QHash>
 #include <QWidget>
 
@@ -40,7 +40,7 @@ public:
     bool isBusy() const;
     void cancel();
     // The progress of the running job (nullptr when none ran yet).
-    std::shared_ptr<JobProgress> progress() const { return m_progress; }
+    std::shared_ptr<JobProgress> progress() const { return m_job.progress(); }
 
     // The comparison shown (nullptr while none is).
     const std::shared_ptr<const DiffSnapshot>& shownDiff() const { return m_shownDiff; }
@@ -70,7 +70,7 @@ private:
     void ensureComputed();
     void show(const std::shared_ptr<const DiffSnapshot>& diff);
     void showThumbnails(const QString& key);
-    void onFinished(int generation);
+    void onFinished(const JobResult<DiffSnapshot>& result);
     QString requestKey() const;
 
     std::shared_ptr<const DesignSnapshot> m_snapshot;
@@ -80,10 +80,7 @@ private:
     QHash<QString, std::shared_ptr<const DiffSnapshot>> m_cache; // by requestKey(), for m_snapshot
     QString m_shown;                                             // requestKey() of what is shown
     QString m_running;                                           // requestKey() being computed
-    int m_generation = 0;
-    bool m_pending = false; // from the start of a job until its result is handled
-    std::shared_ptr<JobProgress> m_progress;
-    QFutureWatcher<JobResult<DiffSnapshot>>* m_watcher = nullptr;
+    PanelJob<DiffSnapshot> m_job{this};
     std::shared_ptr<const DiffSnapshot> m_shownDiff;
     QString m_thumbnailKey;
 

@@ -6,7 +6,6 @@
 #include <QTableView>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace telar::desktop {
 
@@ -85,21 +84,17 @@ HistoryPanel::HistoryPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
     layout->addWidget(split, 1);
-    m_watcher = new QFutureWatcher<JobResult<HistorySnapshot>>(this);
     m_title->setText(tr("Select a module or a part to see its history"));
 }
 
-HistoryPanel::~HistoryPanel() {
-    cancel();
-    m_watcher->waitForFinished();
-}
+HistoryPanel::~HistoryPanel() = default;
 
 bool HistoryPanel::isBusy() const {
-    return m_pending;
+    return m_job.busy();
 }
 
 void HistoryPanel::cancel() {
-    if (m_progress) m_progress->cancel();
+    m_job.cancel();
 }
 
 QString HistoryPanel::titleText() const {
@@ -107,9 +102,7 @@ QString HistoryPanel::titleText() const {
 }
 
 void HistoryPanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
-    cancel();
-    ++m_generation;
-    m_pending = false;
+    m_job.stop();
     m_running.clear();
     m_snapshot = std::move(snapshot);
     m_cache.clear();
@@ -138,33 +131,22 @@ void HistoryPanel::ensureComputed() {
         return;
     }
     if (isBusy() && m_running == m_query) return;
-    cancel();
-    const int generation = ++m_generation;
     m_running = m_query;
     m_model->setHistory(nullptr);
     m_details->clear();
     m_title->setText(tr("Reading the history of %1…").arg(m_query));
-    auto progress = std::make_shared<JobProgress>();
-    m_progress = progress;
     const std::filesystem::path repository = m_snapshot->repository;
     const std::string rev = m_snapshot->rev;
     auto tree = m_snapshot->tree;
     const std::string query = m_query.toStdString();
-    m_watcher->disconnect(this);
-    connect(m_watcher, &QFutureWatcherBase::finished, this, [this, generation] { onFinished(generation); });
-    m_pending = true;
-    m_watcher->setFuture(QtConcurrent::run([repository, rev, tree, query, progress] {
-        return runJob<HistorySnapshot>(
-            [&] { return computeHistory(repository, rev, tree, query, progress->progress()); });
-    }));
+    m_job.start([repository, rev, tree, query](const Progress& progress) {
+        return computeHistory(repository, rev, tree, query, progress);
+    }, [this](const JobResult<HistorySnapshot>& result) { onFinished(result); });
     emit jobStarted();
 }
 
-void HistoryPanel::onFinished(int generation) {
-    if (generation != m_generation) return;
-    m_pending = false;
+void HistoryPanel::onFinished(const JobResult<HistorySnapshot>& result) {
     m_running.clear();
-    const JobResult<HistorySnapshot> result = m_watcher->result();
     if (result.cancelled) {
         m_title->setText(tr("Reading the history was cancelled"));
         emit jobFinished(tr("cancelled"));

@@ -8,8 +8,8 @@
 #include "design_jobs.h"
 #include "history_model.h"
 #include "job_progress.h"
+#include "panel_job.h"
 
-#include <QFutureWatcher>
 #include <QHash>
 #include <QWidget>
 
@@ -38,7 +38,7 @@ public:
     bool isBusy() const;
     void cancel();
     // The progress of the running job (nullptr when none ran yet).
-    std::shared_ptr<JobProgress> progress() const { return m_progress; }
+    std::shared_ptr<JobProgress> progress() const { return m_job.progress(); }
 
     HistoryModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }
@@ -59,7 +59,7 @@ private:
     void ensureComputed();
     void show(const std::shared_ptr<const HistorySnapshot>& history);
     void fillDetails(const core::Provenance& p);
-    void onFinished(int generation);
+    void onFinished(const JobResult<HistorySnapshot>& result);
 
     std::shared_ptr<const DesignSnapshot> m_snapshot;
     QString m_query;
@@ -67,10 +67,7 @@ private:
     QHash<QString, std::shared_ptr<const HistorySnapshot>> m_cache; // by query, for m_snapshot
     QString m_shown;                                                // query whose history is shown
     QString m_running;                                              // query being computed
-    int m_generation = 0;
-    bool m_pending = false; // from the start of a job until its result is handled
-    std::shared_ptr<JobProgress> m_progress;
-    QFutureWatcher<JobResult<HistorySnapshot>>* m_watcher = nullptr;
+    PanelJob<HistorySnapshot> m_job{this};
 
     QLabel* m_title = nullptr;
     QTableView* m_view = nullptr;

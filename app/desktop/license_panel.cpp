@@ -11,7 +11,6 @@
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace telar::desktop {
 
@@ -169,17 +168,13 @@ LicensePanel::LicensePanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_title);
     layout->addLayout(bar);
     layout->addWidget(split, 1);
-    m_watcher = new QFutureWatcher<JobResult<LicenseSnapshot>>(this);
     clearShown(tr("Open a design to check its licences"));
 }
 
-LicensePanel::~LicensePanel() {
-    cancel();
-    m_watcher->waitForFinished();
-}
+LicensePanel::~LicensePanel() = default;
 
 void LicensePanel::cancel() {
-    if (m_progress) m_progress->cancel();
+    m_job.cancel();
 }
 
 QString LicensePanel::titleText() const {
@@ -202,9 +197,7 @@ void LicensePanel::setErrorDialogsEnabled(bool enabled) {
 }
 
 void LicensePanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
-    cancel();
-    ++m_generation;
-    m_pending = false;
+    m_job.stop();
     m_runningKey.clear();
     m_snapshot = std::move(snapshot);
     clearShown(m_snapshot ? tr("The licences are checked when this tab is shown")
@@ -225,9 +218,7 @@ bool LicensePanel::setFabProfileFile(const QString& file, QString* error) {
 
 void LicensePanel::onFabChanged() {
     m_fab = m_fabPicker->currentProfile();
-    cancel();
-    ++m_generation;
-    m_pending = false;
+    m_job.stop();
     m_runningKey.clear();
     clearShown(m_snapshot ? tr("The licences are checked when this tab is shown")
                           : tr("Open a design to check its licences"));
@@ -251,32 +242,20 @@ void LicensePanel::ensureComputed() {
     if (!m_active || !m_snapshot) return;
     const QString key = m_fabPicker->currentFile();
     if (m_shown && m_shownKey == key) return;
-    if (m_pending && m_runningKey == key) return;
-    cancel();
-    const int generation = ++m_generation;
+    if (m_job.busy() && m_runningKey == key) return;
     m_runningKey = key;
     clearShown(tr("Checking the licences of %1…").arg(qs(m_snapshot->design->treeName)));
-    auto progress = std::make_shared<JobProgress>();
-    m_progress = progress;
     auto design = m_snapshot->design;
     auto tree = m_snapshot->tree;
     auto fab = m_fab;
-    m_watcher->disconnect(this);
-    connect(m_watcher, &QFutureWatcherBase::finished, this, [this, generation] { onFinished(generation); });
-    m_pending = true;
-    m_watcher->setFuture(QtConcurrent::run([design, tree, fab, progress] {
-        return runJob<LicenseSnapshot>(
-            [&] { return computeLicenses(design, tree, fab, progress->progress()); });
-    }));
+    m_job.start([design, tree, fab](const Progress& progress) { return computeLicenses(design, tree, fab, progress); },
+                [this](const JobResult<LicenseSnapshot>& result) { onFinished(result); });
     emit jobStarted();
 }
 
-void LicensePanel::onFinished(int generation) {
-    if (generation != m_generation) return;
-    m_pending = false;
+void LicensePanel::onFinished(const JobResult<LicenseSnapshot>& result) {
     const QString key = m_runningKey;
     m_runningKey.clear();
-    const JobResult<LicenseSnapshot> result = m_watcher->result();
     if (result.cancelled) {
         m_title->setText(tr("Checking the licences was cancelled"));
         emit jobFinished(tr("cancelled"));

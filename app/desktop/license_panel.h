@@ -7,11 +7,11 @@
 
 #include "design_jobs.h"
 #include "job_progress.h"
+#include "panel_job.h"
 
 #include "telar/core/fab_profile.h"
 #include "telar/core/license_check.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include <memory>
@@ -92,9 +92,9 @@ public:
     FabProfilePicker* fabPicker() const { return m_fabPicker; }
     void setErrorDialogsEnabled(bool enabled);
 
-    bool isBusy() const { return m_pending; }
+    bool isBusy() const { return m_job.busy(); }
     void cancel();
-    std::shared_ptr<JobProgress> progress() const { return m_progress; }
+    std::shared_ptr<JobProgress> progress() const { return m_job.progress(); }
 
     // The result shown (nullptr while none is).
     std::shared_ptr<const LicenseSnapshot> result() const { return m_shown; }
@@ -117,7 +117,7 @@ signals:
 
 private:
     void ensureComputed();
-    void onFinished(int generation);
+    void onFinished(const JobResult<LicenseSnapshot>& result);
     void show(const std::shared_ptr<const LicenseSnapshot>& result);
     void clearShown(const QString& title);
     void onFabChanged();
@@ -128,10 +128,7 @@ private:
     std::shared_ptr<const LicenseSnapshot> m_shown;
     QString m_shownKey;
     QString m_runningKey;
-    int m_generation = 0;
-    bool m_pending = false;
-    std::shared_ptr<JobProgress> m_progress;
-    QFutureWatcher<JobResult<LicenseSnapshot>>* m_watcher = nullptr;
+    PanelJob<LicenseSnapshot> m_job{this};
 
     QLabel* m_title = nullptr;
     FabProfilePicker* m_fabPicker = nullptr;
