@@ -20,7 +20,6 @@
 #include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 namespace telar::desktop {
 
@@ -166,29 +165,23 @@ BomPanel::BomPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(split, 1);
     layout->addWidget(m_totals);
     layout->addWidget(m_status);
-    m_watcher = new QFutureWatcher<JobResult<BomSnapshot>>(this);
-    m_exportWatcher = new QFutureWatcher<JobResult<BomExport>>(this);
     m_title->setText(tr("Select a module to see its bill of materials"));
     updateFabColumns();
 }
 
-BomPanel::~BomPanel() {
-    cancel();
-    m_watcher->waitForFinished();
-    m_exportWatcher->waitForFinished();
-}
+BomPanel::~BomPanel() = default;
 
 bool BomPanel::isBusy() const {
-    return m_pending || m_exportPending;
+    return m_job.busy() || m_exportJob.busy();
 }
 
 void BomPanel::cancel() {
-    if (m_progress) m_progress->cancel();
-    if (m_exportProgress) m_exportProgress->cancel();
+    m_job.cancel();
+    m_exportJob.cancel();
 }
 
 std::shared_ptr<JobProgress> BomPanel::progress() const {
-    return m_exportPending ? m_exportProgress : m_progress;
+    return m_exportJob.busy() ? m_exportJob.progress() : m_job.progress();
 }
 
 QString BomPanel::totalsText() const {
@@ -205,9 +198,7 @@ void BomPanel::setErrorDialogsEnabled(bool enabled) {
 }
 
 void BomPanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
-    if (m_progress) m_progress->cancel();
-    ++m_generation;
-    m_pending = false;
+    m_job.stop();
     m_running.clear();
     m_snapshot = std::move(snapshot);
     m_cache.clear();
@@ -239,9 +230,7 @@ void BomPanel::onFabChanged() {
     m_fab = m_fabPicker->currentProfile();
     m_status->clear();
     // BOMs priced for another fab are of no use any more.
-    if (m_progress) m_progress->cancel();
-    ++m_generation;
-    m_pending = false;
+    m_job.stop();
     m_running.clear();
     m_cache.clear();
     clearShown(m_module.isEmpty()
@@ -275,33 +264,22 @@ void BomPanel::ensureComputed() {
         emit jobFinished({});
         return;
     }
-    if (m_pending && m_running == m_module) return;
-    if (m_progress) m_progress->cancel();
-    const int generation = ++m_generation;
+    if (m_job.busy() && m_running == m_module) return;
     m_running = m_module;
     clearShown(m_fab ? tr("Computing the bill of materials of %1 for %2…").arg(m_module, qs(m_fab->name))
                      : tr("Computing the bill of materials of %1…").arg(m_module));
-    auto progress = std::make_shared<JobProgress>();
-    m_progress = progress;
     auto design = m_snapshot->design;
     auto tree = m_snapshot->tree;
     auto fab = m_fab;
     const std::string module = m_module.toStdString();
-    m_watcher->disconnect(this);
-    connect(m_watcher, &QFutureWatcherBase::finished, this, [this, generation] { onFinished(generation); });
-    m_pending = true;
-    m_watcher->setFuture(QtConcurrent::run([design, tree, module, fab, progress] {
-        return runJob<BomSnapshot>(
-            [&] { return computeFabBom(design, tree, module, fab, progress->progress()); });
-    }));
+    m_job.start([design, tree, module, fab](const Progress& progress) {
+        return computeFabBom(design, tree, module, fab, progress);
+    }, [this](const JobResult<BomSnapshot>& result) { onFinished(result); });
     emit jobStarted();
 }
 
-void BomPanel::onFinished(int generation) {
-    if (generation != m_generation) return;
-    m_pending = false;
+void BomPanel::onFinished(const JobResult<BomSnapshot>& result) {
     m_running.clear();
-    const JobResult<BomSnapshot> result = m_watcher->result();
     if (result.cancelled) {
         m_title->setText(tr("Computing the bill of materials was cancelled"));
         emit jobFinished(tr("cancelled"));
@@ -382,34 +360,23 @@ void BomPanel::chooseExportFile() {
 }
 
 bool BomPanel::exportTo(const QString& file, BomExportFormat format) {
-    if (!m_shownBom || m_exportPending || !m_snapshot) return false;
-    const int generation = ++m_exportGeneration;
-    auto progress = std::make_shared<JobProgress>();
-    m_exportProgress = progress;
+    if (!m_shownBom || m_exportJob.busy() || !m_snapshot) return false;
     m_exportFile = file;
     auto snap = m_shownBom;
     auto tree = m_snapshot->tree;
     const core::BomView view = m_viewMode;
     const std::filesystem::path path = file.toStdString();
-    m_exportWatcher->disconnect(this);
-    connect(m_exportWatcher, &QFutureWatcherBase::finished, this,
-            [this, generation] { onExportFinished(generation); });
-    m_exportPending = true;
     m_exportButton->setEnabled(false);
     m_status->setText(tr("Writing %1…").arg(file));
-    m_exportWatcher->setFuture(QtConcurrent::run([snap, tree, format, view, path, progress] {
-        return runJob<BomExport>(
-            [&] { return exportBom(snap->bom, format, view, tree, path, progress->progress()); });
-    }));
+    m_exportJob.start([snap, tree, format, view, path](const Progress& progress) {
+        return exportBom(snap->bom, format, view, tree, path, progress);
+    }, [this](const JobResult<BomExport>& result) { onExportFinished(result); });
     emit jobStarted();
     return true;
 }
 
-void BomPanel::onExportFinished(int generation) {
-    if (generation != m_exportGeneration) return;
-    m_exportPending = false;
+void BomPanel::onExportFinished(const JobResult<BomExport>& result) {
     m_exportButton->setEnabled(m_shownBom != nullptr);
-    const JobResult<BomExport> result = m_exportWatcher->result();
     QString error;
     if (result.cancelled) {
         error = tr("cancelled");

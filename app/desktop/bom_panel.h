@@ -9,11 +9,11 @@
 #include "bom_jobs.h"
 #include "design_jobs.h"
 #include "job_progress.h"
+#include "panel_job.h"
 
 #include "telar/core/bom_output.h"
 #include "telar/core/fab_profile.h"
 
-#include <QFutureWatcher>
 #include <QHash>
 #include <QWidget>
 
@@ -100,8 +100,8 @@ private:
     void ensureComputed();
     void show(const std::shared_ptr<const BomSnapshot>& bom);
     void clearShown(const QString& title);
-    void onFinished(int generation);
-    void onExportFinished(int generation);
+    void onFinished(const JobResult<BomSnapshot>& result);
+    void onExportFinished(const JobResult<BomExport>& result);
     void onFabChanged();
     void updateFabColumns();
 
@@ -115,15 +115,9 @@ private:
     std::shared_ptr<const BomSnapshot> m_shownBom;
     QString m_shown;   // module whose BOM is in the table
     QString m_running; // module whose BOM is being computed
-    int m_generation = 0;
-    bool m_pending = false; // from the start of a job until its result is handled
-    std::shared_ptr<JobProgress> m_progress;
-    QFutureWatcher<JobResult<BomSnapshot>>* m_watcher = nullptr;
-    int m_exportGeneration = 0;
-    bool m_exportPending = false;
+    PanelJob<BomSnapshot> m_job{this};
+    PanelJob<BomExport> m_exportJob{this};
     QString m_exportFile;
-    std::shared_ptr<JobProgress> m_exportProgress;
-    QFutureWatcher<JobResult<BomExport>>* m_exportWatcher = nullptr;
 
     QLabel* m_title = nullptr;
     QToolButton* m_flatButton = nullptr;
