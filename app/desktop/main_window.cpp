@@ -3,6 +3,7 @@
 #include "app_icon.h"
 #include "bom_panel.h"
 #include "bom_table_model.h"
+#include "bom_tree_model.h"
 #include "diff_panel.h"
 #include "fab_profile_editor.h"
 #include "history_model.h"
@@ -239,7 +240,17 @@ void MainWindow::buildWorkspace() {
         showModuleGeometry();
     });
     connect(m_bomPanel->view()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex& current) { onBomRowChanged(current); });
+            [this](const QModelIndex& current) {
+                if (current.isValid())
+                    onBomLineChosen(current.data(BomTableModel::ModuleIdRole).toString(),
+                                    current.data(BomTableModel::PartIdRole).toString());
+            });
+    connect(m_bomPanel->treeView()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (current.isValid() && !current.data(BomTreeModel::IsModuleRole).toBool())
+                    onBomLineChosen(current.data(BomTreeModel::ModuleIdRole).toString(),
+                                    current.data(BomTreeModel::PartIdRole).toString());
+            });
     connect(m_bomPanel, &BomPanel::jobFinished, this, [this] { selectPickedBomLine(); });
     connect(m_tabs, &QTabWidget::currentChanged, this,
             [this] { m_licensePanel->setActive(m_tabs->currentWidget() == m_licensePanel); });
@@ -1036,21 +1047,45 @@ bool MainWindow::pickInstance(int instance) {
     return true;
 }
 
+namespace {
+
+// The first part row of module/partId in a BOM tree model (or its proxy), depth first.
+QModelIndex findTreeLine(const QAbstractItemModel* model, const QModelIndex& parent, const QString& module,
+                         const QString& partId) {
+    for (int r = 0; r < model->rowCount(parent); ++r) {
+        const QModelIndex index = model->index(r, 0, parent);
+        if (!index.data(BomTreeModel::IsModuleRole).toBool() &&
+            index.data(BomTreeModel::ModuleIdRole).toString() == module &&
+            index.data(BomTreeModel::PartIdRole).toString() == partId)
+            return index;
+        if (QModelIndex found = findTreeLine(model, index, module, partId); found.isValid()) return found;
+    }
+    return {};
+}
+
+} // namespace
+
 bool MainWindow::selectBomLine(const QString& module, const QString& partId) {
+    const bool syncing = m_syncingSelection;
+    m_syncingSelection = true;
+    QTreeView* tree = m_bomPanel->treeView();
+    if (const QModelIndex index = findTreeLine(tree->model(), {}, module, partId); index.isValid()) {
+        tree->setCurrentIndex(index);
+        tree->scrollTo(index);
+    }
+    bool found = false;
     QSortFilterProxyModel* proxy = m_bomPanel->proxy();
-    for (int r = 0; r < proxy->rowCount(); ++r) {
+    for (int r = 0; r < proxy->rowCount() && !found; ++r) {
         const QModelIndex index = proxy->index(r, 0);
         if (index.data(BomTableModel::ModuleIdRole).toString() != module ||
             index.data(BomTableModel::PartIdRole).toString() != partId)
             continue;
-        const bool syncing = m_syncingSelection;
-        m_syncingSelection = true;
         m_bomPanel->view()->setCurrentIndex(index);
         m_bomPanel->view()->scrollTo(index);
-        m_syncingSelection = syncing;
-        return true;
+        found = true;
     }
-    return false;
+    m_syncingSelection = syncing;
+    return found;
 }
 
 void MainWindow::selectPickedBomLine() {
@@ -1067,13 +1102,13 @@ void MainWindow::selectPickedBomLine() {
     if (line) selectBomLine(m_pickedModule, qs(bom->lines[*line].partId));
 }
 
-void MainWindow::onBomRowChanged(const QModelIndex& current) {
-    if (m_syncingSelection || !current.isValid() || !m_snapshot) return;
+void MainWindow::onBomLineChosen(const QString& moduleId, const QString& partIdText) {
+    if (m_syncingSelection || !m_snapshot) return;
     const GeometrySnapshot* geometry = shownGeometry();
     const auto& bom = m_bomPanel->model()->bom();
     if (!geometry || !bom) return;
-    const std::string module = current.data(BomTableModel::ModuleIdRole).toString().toStdString();
-    const std::string partId = current.data(BomTableModel::PartIdRole).toString().toStdString();
+    const std::string module = moduleId.toStdString();
+    const std::string partId = partIdText.toStdString();
     std::optional<size_t> lineIndex;
     for (size_t i = 0; i < bom->lines.size() && !lineIndex; ++i)
         if (bom->lines[i].module == module && bom->lines[i].partId == partId) lineIndex = i;

@@ -115,8 +115,9 @@ public:
     bool pickInstance(int instance);
     // The highlighted instances of the geometry shown (kept without OpenGL too).
     const std::vector<int>& highlightedInstances() const { return m_highlight; }
-    // Selects the line of part partId of module in the BOM table (the flat view); false when the
-    // BOM shown has no such line (not computed yet, or filtered out).
+    // Selects the line of part partId of module in the BOM's flat table and its row in the tree
+    // view (expanded to it); false when the BOM shown has no such line (not computed yet, or
+    // filtered out of the flat table).
     bool selectBomLine(const QString& module, const QString& partId);
 
 signals:
@@ -165,7 +166,8 @@ private:
     void showModuleGeometry();
     void setHighlight(std::vector<int> instances);
     void selectPickedBomLine();
-    void onBomRowChanged(const QModelIndex& current);
+    // A BOM row became current in the flat table or the tree: highlight what it stands for.
+    void onBomLineChosen(const QString& module, const QString& partId);
     void showError(const QString& title, const QString& message);
     void closeRepository();
     void updateSummary();

@@ -7,6 +7,7 @@
 
 #include "bom_panel.h"
 #include "bom_table_model.h"
+#include "bom_tree_model.h"
 #include "design_jobs.h"
 #include "main_window.h"
 #include "mesh_view.h"
@@ -124,6 +125,21 @@ bool userSelectsBomLine(MainWindow& window, const QString& module, const QString
         }
     }
     return false;
+}
+
+// The part row module/partId in the BOM's tree view (depth first), or an invalid index.
+QModelIndex treeRow(MainWindow& window, const QString& module, const QString& partId,
+                    const QModelIndex& parent = {}) {
+    QAbstractItemModel* model = window.bomPanel()->treeView()->model();
+    for (int r = 0; r < model->rowCount(parent); ++r) {
+        const QModelIndex index = model->index(r, 0, parent);
+        if (!index.data(BomTreeModel::IsModuleRole).toBool() &&
+            index.data(BomTreeModel::ModuleIdRole).toString() == module &&
+            index.data(BomTreeModel::PartIdRole).toString() == partId)
+            return index;
+        if (const QModelIndex found = treeRow(window, module, partId, index); found.isValid()) return found;
+    }
+    return {};
 }
 
 // Sets TELAR_HOME to a fresh folder (the per-user store) for the life of the object.
@@ -372,9 +388,18 @@ TEST_CASE("Picking an instance selects its assembly row, its BOM line and keeps 
     CHECK(window.highlightedInstances().empty());
     CHECK(window.shownGeometry() == shown);
 
-    // Picking again with the BOM shown selects the line at once.
+    // Picking again with the BOM shown selects the line at once, in the flat table and the tree.
     REQUIRE(window.pickInstance(instanceOf(*shown, "Enclosure base")));
     CHECK(currentBomPart(window) == "controller/enclosure-base");
+    const QModelIndex treeCurrent = window.bomPanel()->treeView()->currentIndex();
+    CHECK(treeCurrent.data(BomTreeModel::ModuleIdRole).toString() == "controller");
+    CHECK(treeCurrent.data(BomTreeModel::PartIdRole).toString() == "enclosure-base");
+    // A part row the user selects in the tree highlights it in the view too.
+    const QModelIndex lidRow = treeRow(window, "controller", "enclosure-lid");
+    REQUIRE(lidRow.isValid());
+    window.bomPanel()->treeView()->setCurrentIndex(lidRow);
+    CHECK(window.highlightedInstances() == std::vector<int>{instanceOf(*shown, "Enclosure lid")});
+    REQUIRE(window.pickInstance(instanceOf(*shown, "Enclosure base")));
     CHECK(window.highlightedInstances() == std::vector<int>{instanceOf(*shown, "Enclosure base")});
     REQUIRE(window.pickInstance(-1));
     CHECK(window.highlightedInstances().empty());
