@@ -4,11 +4,14 @@
 
 #include "telar/core/bom_html.h"
 #include "telar/core/catalog.h"
+#include "telar/core/cyclonedx.h"
 #include "telar/core/geometry_cache.h"
 #include "telar/core/manifest_edit.h"
 #include "telar/core/store.h"
 #include "telar/core/xlsx.h"
 #include "telar/error.h"
+
+#include <QFileInfo>
 
 namespace telar::desktop {
 
@@ -22,14 +25,28 @@ QString formatName(BomExportFormat format) {
         return QStringLiteral("json");
     case BomExportFormat::Html:
         return QStringLiteral("html");
+    case BomExportFormat::CycloneDx:
+        return QStringLiteral("cyclonedx");
     }
     return {};
 }
 
 std::optional<BomExportFormat> formatFromName(const QString& name) {
-    for (auto f : {BomExportFormat::Csv, BomExportFormat::Xlsx, BomExportFormat::Json, BomExportFormat::Html})
+    for (auto f : {BomExportFormat::Csv, BomExportFormat::Xlsx, BomExportFormat::Json, BomExportFormat::Html,
+                   BomExportFormat::CycloneDx})
         if (name.compare(formatName(f), Qt::CaseInsensitive) == 0) return f;
     return std::nullopt;
+}
+
+QString formatExtension(BomExportFormat format) {
+    return format == BomExportFormat::CycloneDx ? QStringLiteral("cdx.json") : formatName(format);
+}
+
+std::optional<BomExportFormat> formatOfFile(const QString& file) {
+    if (file.endsWith(QLatin1String(".cdx.json"), Qt::CaseInsensitive)) return BomExportFormat::CycloneDx;
+    const QString suffix = QFileInfo(file).suffix();
+    if (suffix.compare(QLatin1String("cyclonedx"), Qt::CaseInsensitive) == 0) return std::nullopt;
+    return formatFromName(suffix);
 }
 
 BomSnapshot computeFabBom(const std::shared_ptr<const core::Design>& design,
@@ -50,7 +67,8 @@ BomSnapshot computeFabBom(const std::shared_ptr<const core::Design>& design,
 }
 
 std::string bomExportBytes(const core::Bom& bom, BomExportFormat format, core::BomView view,
-                           const std::shared_ptr<const core::Tree>& tree, const Progress& progress) {
+                           const std::shared_ptr<const core::Tree>& tree,
+                           const std::shared_ptr<const core::Design>& design, const Progress& progress) {
     switch (format) {
     case BomExportFormat::Csv:
         return core::formatBomCsv(bom, view);
@@ -64,14 +82,18 @@ std::string bomExportBytes(const core::Bom& bom, BomExportFormat format, core::B
         core::GeometryCache cache(store.get());
         return core::formatBomHtml(bom, core::bomThumbnails(bom, *tree, cache, progress.child(0.0, 0.95)));
     }
+    case BomExportFormat::CycloneDx:
+        if (!design) throw UsageError("a CycloneDX BOM needs the design it was computed from");
+        return core::formatBomCycloneDx(bom, *design);
     }
     return {};
 }
 
 BomExport exportBom(const core::Bom& bom, BomExportFormat format, core::BomView view,
-                    const std::shared_ptr<const core::Tree>& tree, const std::filesystem::path& file,
+                    const std::shared_ptr<const core::Tree>& tree,
+                    const std::shared_ptr<const core::Design>& design, const std::filesystem::path& file,
                     const Progress& progress) {
-    const std::string bytes = bomExportBytes(bom, format, view, tree, progress);
+    const std::string bytes = bomExportBytes(bom, format, view, tree, design, progress);
     progress.throwIfCancelled();
     progress.report(0.95, "Writing " + file.string());
     core::writeFileAtomically(file, bytes);

@@ -48,6 +48,7 @@ const ExportFilter kExportFilters[] = {
     {BomExportFormat::Xlsx, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "Excel workbook (*.xlsx)")},
     {BomExportFormat::Json, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "JSON (*.json)")},
     {BomExportFormat::Html, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "HTML page (*.html)")},
+    {BomExportFormat::CycloneDx, QT_TRANSLATE_NOOP("telar::desktop::BomPanel", "CycloneDX BOM (*.cdx.json)")},
 };
 } // namespace
 
@@ -349,12 +350,12 @@ void BomPanel::chooseExportFile() {
                                                 filters.join(QStringLiteral(";;")), &selected);
     if (file.isEmpty()) return;
     // The file's extension decides; without a known one, the chosen filter does (and names it).
-    std::optional<BomExportFormat> format = formatFromName(QFileInfo(file).suffix());
+    std::optional<BomExportFormat> format = formatOfFile(file);
     if (!format) {
         format = BomExportFormat::Csv;
         for (const auto& f : kExportFilters)
             if (tr(f.filter) == selected) format = f.format;
-        file += QLatin1Char('.') + formatName(*format);
+        file += QLatin1Char('.') + formatExtension(*format);
     }
     exportTo(file, *format);
 }
@@ -364,12 +365,13 @@ bool BomPanel::exportTo(const QString& file, BomExportFormat format) {
     m_exportFile = file;
     auto snap = m_shownBom;
     auto tree = m_snapshot->tree;
+    auto design = m_snapshot->design;
     const core::BomView view = m_viewMode;
     const std::filesystem::path path = file.toStdString();
     m_exportButton->setEnabled(false);
     m_status->setText(tr("Writing %1…").arg(file));
-    m_exportJob.start([snap, tree, format, view, path](const Progress& progress) {
-        return exportBom(snap->bom, format, view, tree, path, progress);
+    m_exportJob.start([snap, tree, design, format, view, path](const Progress& progress) {
+        return exportBom(snap->bom, format, view, tree, design, path, progress);
     }, [this](const JobResult<BomExport>& result) { onExportFinished(result); });
     emit jobStarted();
     return true;

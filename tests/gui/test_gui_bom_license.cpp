@@ -247,7 +247,7 @@ TEST_CASE("BOM panel: fab picker, filter, sorting, and exports byte-identical to
     CHECK(panel.proxy()->index(0, BomTableModel::LineCostColumn).data().toString() == "464.45");
 
     auto exportAndCompare = [&](BomExportFormat format, const std::vector<std::string>& extra) {
-        const std::string name = "frame." + formatName(format).toStdString();
+        const std::string name = "frame." + formatExtension(format).toStdString();
         INFO(name);
         QSignalSpy finished(&panel, &BomPanel::exportFinished);
         REQUIRE(panel.exportTo(QString::fromStdString((out / name).string()), format));
@@ -281,6 +281,15 @@ TEST_CASE("BOM panel: fab picker, filter, sorting, and exports byte-identical to
     exportAndCompare(BomExportFormat::Xlsx, {});
     const std::string html = exportAndCompare(BomExportFormat::Html, {});
     CHECK(html.find("<svg") != std::string::npos); // thumbnails drawn from the geometry
+    const std::string cdx = exportAndCompare(BomExportFormat::CycloneDx, {});
+    const auto c = nlohmann::json::parse(cdx);
+    CHECK(c["bomFormat"] == "CycloneDX");
+    CHECK(c["specVersion"] == "1.5");
+    // The file name decides the format, CycloneDX's double extension first.
+    CHECK(formatOfFile("press.cdx.json") == BomExportFormat::CycloneDx);
+    CHECK(formatOfFile("press.JSON") == BomExportFormat::Json);
+    CHECK(formatOfFile("press.cyclonedx") == std::nullopt);
+    CHECK(formatOfFile("press") == std::nullopt);
     // The tree toggle: CSV follows it, like --tree.
     panel.setView(telar::core::BomView::Tree);
     CHECK(panel.treeView()->isVisibleTo(&panel));
