@@ -281,6 +281,31 @@ TEST_CASE("a long history reads commits on a second thread with the same answers
     CHECK(sizesRight);
 }
 
+TEST_CASE("a long history indexes the same from a linked worktree and from a clone sharing objects",
+          "[core][history]") {
+    // The second thread reads through its own handle on the objects folder: the layouts where
+    // that folder is elsewhere (a worktree's common dir, another repository's alternates).
+    TempDir tmp{"telar-history-layouts"};
+    const fs::path repoDir = longHistory(tmp, 150);
+    git(repoDir, {"branch", "side"});
+    git(repoDir, {"worktree", "add", "-q", (tmp / "linked").string(), "side"});
+    git(tmp.path(), {"clone", "-q", "--shared", repoDir.string(), (tmp / "shared").string()});
+    REQUIRE(fs::exists(tmp / "shared/.git/objects/info/alternates"));
+    for (const fs::path& dir : {tmp / "linked", tmp / "shared"}) {
+        INFO(dir.string());
+        auto store = Store::open(dir.string() + "-store.db", [](const std::string&) {});
+        Repository repo = Repository::open(dir);
+        HistoryIndex index(repo, *store);
+        auto up = index.update("HEAD");
+        CHECK(up.indexed == 150);
+        auto m2 = index.touching(up.tip, PathQuery{{"m2"}, {}});
+        REQUIRE(m2.size() == 50);
+        CHECK(m2.front().commit.summary == "Change 149");
+        CHECK(m2.front().commit.changes.at(0).newSize == 149);
+        CHECK(m2.back().commit.summary == "Change 2");
+    }
+}
+
 TEST_CASE("two indexers on one store at once both finish and index each commit once", "[core][history]") {
     TempDir tmp{"telar-history-race"};
     const fs::path repoDir = longHistory(tmp, 300);
