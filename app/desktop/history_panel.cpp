@@ -113,6 +113,12 @@ void HistoryPanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
     m_title->setText(tr("Select a module or a part to see its history"));
 }
 
+void HistoryPanel::remember(const std::shared_ptr<const HistorySnapshot>& history) {
+    if (!history || !m_snapshot) return;
+    m_cache.insert(qs(history->query), history);
+    ensureComputed();
+}
+
 void HistoryPanel::setSelection(const QString& module, const QString& partId, const QString& file) {
     m_query = provenanceQuery(module, partId, file);
     ensureComputed();
@@ -159,6 +165,7 @@ void HistoryPanel::onFinished(const JobResult<HistorySnapshot>& result) {
     }
     m_cache.insert(qs(result.value->query), result.value);
     show(result.value);
+    emit historyReady(qs(result.value->query));
     emit jobFinished({});
     ensureComputed(); // the selection may have moved on meanwhile
 }

@@ -49,7 +49,18 @@ public:
     const QString& shownQuery() const { return m_shown; }
     QString titleText() const;
 
+    // The history of query for the current snapshot, computed by this panel or given to
+    // remember(); nullptr when there is none yet.
+    std::shared_ptr<const HistorySnapshot> cachedHistory(const QString& query) const { return m_cache.value(query); }
+    // Whether this panel is computing query now (its historyReady will follow).
+    bool computing(const QString& query) const { return isBusy() && m_running == query; }
+    // Keeps a history computed elsewhere for the current snapshot (the properties' contributors),
+    // so the tab shows it without computing it again.
+    void remember(const std::shared_ptr<const HistorySnapshot>& history);
+
 signals:
+    // The history of query was computed by this panel (it is in cachedHistory()).
+    void historyReady(const QString& query);
     void jobStarted();
     // The history of the current item is shown, or its job failed (message non-empty) or was
     // cancelled ("cancelled").

@@ -239,6 +239,10 @@ void MainWindow::buildWorkspace() {
         if (m_resetViewAction) m_resetViewAction->setEnabled(in3d);
         showModuleGeometry();
     });
+    connect(m_historyPanel, &HistoryPanel::historyReady, this, [this](const QString& query) {
+        if (query != m_contributorsQuery) return;
+        if (auto history = m_historyPanel->cachedHistory(query)) m_properties->showContributors(history->provenance);
+    });
     connect(m_bomPanel->view()->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (current.isValid())
@@ -507,7 +511,7 @@ void MainWindow::applySnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
     const bool sameRepository = m_snapshot && m_snapshot->repository == snapshot->repository;
     m_snapshot = std::move(snapshot);
     m_geometryCache.clear();
-    m_contributorsCache.clear();
+    m_contributorsQuery.clear();
     ++m_contributorsGeneration;
     m_shownGeometry.clear();
     const core::Design& design = *m_snapshot->design;
@@ -639,7 +643,7 @@ void MainWindow::closeRepository() {
     dropGeometryJob();
     m_snapshot.reset();
     m_geometryCache.clear();
-    m_contributorsCache.clear();
+    m_contributorsQuery.clear();
     ++m_contributorsGeneration;
     m_shownGeometry.clear();
     m_partModel->setModule(nullptr, {});
@@ -806,25 +810,30 @@ void MainWindow::startContributorsJob(const QString& module, const QString& part
     const QString query = provenanceQuery(module, partId, file);
     if (!m_snapshot || query.isEmpty()) return;
     const int generation = ++m_contributorsGeneration;
+    m_contributorsQuery = query;
     if (m_contributorsProgress) m_contributorsProgress->cancel();
     m_contributorsProgress.reset();
-    if (auto cached = m_contributorsCache.value(query)) {
+    // One history per item and snapshot, shared with the History tab: taken from it when it has
+    // it or is computing it, else computed here and handed to it.
+    if (auto cached = m_historyPanel->cachedHistory(query)) {
         m_properties->showContributors(cached->provenance);
         return;
     }
+    if (m_historyPanel->computing(query)) return; // historyReady brings it
     auto progress = std::make_shared<JobProgress>();
     m_contributorsProgress = progress;
     const std::filesystem::path repository = m_snapshot->repository;
     const std::string rev = m_snapshot->rev;
     auto tree = m_snapshot->tree;
     const std::string q = query.toStdString();
+    const auto startedFor = m_snapshot;
     auto* watcher = new QFutureWatcher<JobResult<HistorySnapshot>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, query] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, startedFor] {
         watcher->deleteLater();
         const JobResult<HistorySnapshot> result = watcher->result();
         // Failures and cancels are the History tab's to explain; the properties stay as they are.
-        if (!result.value) return;
-        m_contributorsCache.insert(query, result.value);
+        if (!result.value || m_snapshot != startedFor) return;
+        m_historyPanel->remember(result.value);
         if (generation == m_contributorsGeneration) m_properties->showContributors(result.value->provenance);
     });
     watcher->setFuture(QtConcurrent::run([repository, rev, tree, q, progress] {
@@ -842,10 +851,10 @@ void MainWindow::onPartChanged(const QModelIndex& current) {
         return;
     }
     m_properties->showPart(m_snapshot->design, m_partModel->moduleId(), source.row());
-    startContributorsJob(m_partModel->moduleId(), source.data(PartTableModel::PartIdRole).toString(),
-                         source.data(PartTableModel::FilePathRole).toString());
     m_historyPanel->setSelection(m_partModel->moduleId(), source.data(PartTableModel::PartIdRole).toString(),
                                  source.data(PartTableModel::FilePathRole).toString());
+    startContributorsJob(m_partModel->moduleId(), source.data(PartTableModel::PartIdRole).toString(),
+                         source.data(PartTableModel::FilePathRole).toString());
     const QString file = source.data(PartTableModel::FilePathRole).toString();
     if (file.isEmpty()) {
         dropGeometryJob();

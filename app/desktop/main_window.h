@@ -187,7 +187,7 @@ private:
     QString m_lastError;
     QHash<QString, std::shared_ptr<const GeometrySnapshot>> m_geometryCache; // by file, this snapshot
     std::string m_shownGeometry; // file path shown in the 3D view / properties
-    QHash<QString, std::shared_ptr<const HistorySnapshot>> m_contributorsCache; // by provenance query
+    QString m_contributorsQuery; // the provenance query of the selection whose contributors to show
     int m_contributorsGeneration = 0;
     std::shared_ptr<JobProgress> m_contributorsProgress;
     std::vector<int> m_highlight; // instances of the shown geometry highlighted in 3D

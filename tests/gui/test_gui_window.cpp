@@ -4,6 +4,8 @@
 
 #include "bom_panel.h"
 #include "bom_table_model.h"
+#include "history_model.h"
+#include "history_panel.h"
 #include "main_window.h"
 #include "module_tree_model.h"
 #include "part_table_model.h"
@@ -112,6 +114,14 @@ TEST_CASE("Properties list the contributors of the selected module from its hist
     // The controller's three commits are Chen Wei's (see the history model test).
     CHECK(window.properties()->value("Chen Wei") == "3 commits");
     CHECK(window.properties()->value("Name") == "Controller");
+
+    // That history is the History tab's too: shown at once, without computing it again.
+    QSignalSpy started(window.historyPanel(), &HistoryPanel::jobStarted);
+    window.showView(View::History);
+    CHECK(started.isEmpty());
+    CHECK_FALSE(window.historyPanel()->isBusy());
+    CHECK(window.historyPanel()->shownQuery() == "controller");
+    CHECK(window.historyPanel()->model()->rowCount() == 3);
 }
 
 TEST_CASE("Revision picker reloads the design from a tag without checkout", "[gui]") {
