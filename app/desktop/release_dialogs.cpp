@@ -24,6 +24,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -313,6 +314,8 @@ BuildOutcome buildPackageAt(const BuildRequest& request, const Progress& progres
     core::PackageOptions options;
     options.fab = &fab;
     options.version = out.label;
+    options.roots = request.modules;
+    options.repoUrl = request.repoUrl;
     options.timestamp = 0; // as `telar build`: the same inputs give the same bytes
     const core::Package package =
         core::buildPackage(design, *tree, catalog, cache, options, progress.child(0.05, 0.95));
@@ -356,6 +359,13 @@ BuildDialog::BuildDialog(const QString& repository, const std::vector<RevisionEn
     const QStringList shipped = FabProfilePicker::shippedProfiles();
     if (!shipped.isEmpty()) m_fab->selectFile(shipped.first());
     form->addRow(tr("Fab profile:"), m_fab);
+    m_modules = new QLineEdit;
+    m_modules->setPlaceholderText(tr("the products; or module ids, e.g. frame hopper"));
+    m_modules->setToolTip(tr("Build these modules with everything they use instead of the project's products"));
+    form->addRow(tr("Modules:"), m_modules);
+    m_repoUrl = new QLineEdit;
+    m_repoUrl->setPlaceholderText(tr("https://… (the repository's public address, for okh.toml)"));
+    form->addRow(tr("Repository URL:"), m_repoUrl);
     m_output = new QLineEdit;
     m_output->setPlaceholderText(tr("a new folder, or a file ending in .zip"));
     auto* folder = new QPushButton(tr("Folder…"));
@@ -378,6 +388,7 @@ BuildDialog::BuildDialog(const QString& repository, const std::vector<RevisionEn
     layout->addWidget(buttons);
     connect(m_job, &JobPanel::runningChanged, this, [this, folder, zip](bool running) {
         for (QWidget* w : {static_cast<QWidget*>(m_rev), static_cast<QWidget*>(m_fab),
+                           static_cast<QWidget*>(m_modules), static_cast<QWidget*>(m_repoUrl),
                            static_cast<QWidget*>(m_output), static_cast<QWidget*>(folder),
                            static_cast<QWidget*>(zip), static_cast<QWidget*>(m_buildButton)})
             w->setEnabled(!running);
@@ -432,6 +443,9 @@ bool BuildDialog::startBuild() {
     request.rev = rev.toStdString();
     request.fab = m_fab->currentFile().toStdString();
     request.output = output.toStdString();
+    for (const QString& id : m_modules->text().split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts))
+        request.modules.push_back(id.toStdString());
+    request.repoUrl = m_repoUrl->text().trimmed().toStdString();
     m_job->start<BuildOutcome>(
         tr("Building the package of %1").arg(rev), tr("Cannot build the package"), true,
         [request](const Progress& progress) { return buildPackageAt(request, progress); },

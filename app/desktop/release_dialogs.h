@@ -113,6 +113,8 @@ struct BuildRequest {
     std::string rev = "HEAD";
     std::filesystem::path fab;    // fab profile file
     std::filesystem::path output; // a new folder, or FILE.zip
+    std::vector<std::string> modules; // modules to build; empty: the project's products (--module)
+    std::string repoUrl;              // the repository's public URL for okh.toml (--repo-url)
 };
 
 // What a build wrote.
@@ -143,6 +145,9 @@ public:
     QComboBox* revisionBox() const { return m_rev; }
     FabProfilePicker* fabPicker() const { return m_fab; }
     QLineEdit* outputEdit() const { return m_output; }
+    // Module ids separated by spaces or commas (empty: the products), and the URL for okh.toml.
+    QLineEdit* modulesEdit() const { return m_modules; }
+    QLineEdit* repoUrlEdit() const { return m_repoUrl; }
     QPushButton* buildButton() const { return m_buildButton; }
     // The package written by the last successful build (empty before).
     const QString& writtenPath() const { return m_written; }
@@ -160,6 +165,8 @@ private:
     QComboBox* m_rev = nullptr;
     FabProfilePicker* m_fab = nullptr;
     QLineEdit* m_output = nullptr;
+    QLineEdit* m_modules = nullptr;
+    QLineEdit* m_repoUrl = nullptr;
     QPushButton* m_buildButton = nullptr;
 };
 

@@ -716,6 +716,33 @@ TEST_CASE("Build dialog writes the package telar build writes, and Cancel writes
     const auto entries = telar::core::readZip(out / "press-v1.0.zip");
     REQUIRE(entries.size() == 53);
     CHECK(entries.back().path == "parts/wheels/wheel-hub.step");
+
+    // Chosen modules and the repository's URL, as `telar build --module … --repo-url …`.
+    dialog->revisionBox()->setEditText("HEAD");
+    dialog->modulesEdit()->setText("frame, hopper");
+    dialog->repoUrlEdit()->setText("https://git.example.org/open-press");
+    dialog->outputEdit()->setText(qpath(out / "two"));
+    REQUIRE(dialog->startBuild());
+    REQUIRE(waitJob(dialog->jobPanel()));
+    REQUIRE(dialog->jobPanel()->state() == JobState::Done);
+    CHECK(readFile(out / "two/okh.toml").find("repo = \"https://git.example.org/open-press\"") != std::string::npos);
+    auto two = telar::test::run({(telar::test::binaryDir() / "telar").string(), "--repo",
+                                 commons.openPress().string(), "--quiet", "build", "--fab", fab.string(),
+                                 "--module", "frame", "--module", "hopper", "--repo-url",
+                                 "https://git.example.org/open-press", "-o", (out / "cli-two").string()},
+                                {}, {"TELAR_HOME=" + home.path().string()});
+    INFO(two.err);
+    REQUIRE(two.exitCode == 0);
+    CHECK(readFile(out / "cli-two/SHA256SUMS") == readFile(out / "two/SHA256SUMS"));
+    CHECK(readFile(out / "two/SHA256SUMS") != sums); // not the products' package
+    // A module that does not exist: the core's message, nothing written.
+    dialog->modulesEdit()->setText("no-such-module");
+    dialog->outputEdit()->setText(qpath(out / "none"));
+    REQUIRE(dialog->startBuild());
+    REQUIRE(waitJob(dialog->jobPanel()));
+    CHECK(dialog->jobPanel()->state() == JobState::Failed);
+    CHECK(dialog->jobPanel()->statusText().contains("no-such-module"));
+    CHECK_FALSE(fs::exists(out / "none"));
     dialog->close();
 }
 
