@@ -59,7 +59,7 @@ BomSnapshot computeFabBom(const std::shared_ptr<const core::Design>& design,
     core::GeometryCache cache(store.get());
     const core::Catalog catalog = core::Catalog::loadDefault();
     core::BomOptions options;
-    options.roots = {module};
+    if (!module.empty()) options.roots = {module}; // else the project's products
     options.fab = fab.get();
     snap.bom = core::computeBom(*design, *tree, catalog, cache, options, progress.child(0.05, 1.0));
     progress.report(1.0, "BOM ready");

@@ -28,7 +28,8 @@ QString formatExtension(BomExportFormat format);
 // The format a file name asks for by its extension (".cdx.json" before ".json"), or nullopt.
 std::optional<BomExportFormat> formatOfFile(const QString& file);
 
-// Computes the BOM of module as computeModuleBom does, priced for fab and with its make / buy /
+// Computes the BOM of module (empty: of all the project's products, as `telar bom` without a
+// module) as computeModuleBom does, priced for fab and with its make / buy /
 // outsource decisions when fab is given (nullptr: catalogue prices in USD, no decisions). Runs on
 // a worker thread. Throws UsageError (unknown module), GitError and telar::Cancelled.
 BomSnapshot computeFabBom(const std::shared_ptr<const core::Design>& design,

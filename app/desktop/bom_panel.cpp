@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
+#include <QSignalBlocker>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -38,6 +39,9 @@ QSortFilterProxyModel* makeProxy(QAbstractItemModel* source, int sortRole, QObje
     return proxy;
 }
 
+// The cache and shown key of the products' BOM (module ids cannot hold '*').
+const QString kProducts = QStringLiteral("*products*");
+
 // The formats of the export dialog, in the order of its filters.
 struct ExportFilter {
     BomExportFormat format;
@@ -55,6 +59,13 @@ const ExportFilter kExportFilters[] = {
 BomPanel::BomPanel(QWidget* parent) : QWidget(parent) {
     m_title = new QLabel;
     m_title->setWordWrap(true);
+
+    m_productsButton = new QToolButton;
+    m_productsButton->setText(tr("Products"));
+    m_productsButton->setToolTip(
+        tr("The bill of materials of all the project's products at once, whatever module is selected"));
+    m_productsButton->setCheckable(true);
+    connect(m_productsButton, &QToolButton::toggled, this, [this](bool on) { setWholeProducts(on); });
 
     m_flatButton = new QToolButton;
     m_flatButton->setText(tr("Flat"));
@@ -162,7 +173,10 @@ BomPanel::BomPanel(QWidget* parent) : QWidget(parent) {
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
     layout->addLayout(bar);
-    layout->addWidget(m_filter);
+    auto* filterRow = new QHBoxLayout;
+    filterRow->addWidget(m_filter, 1);
+    filterRow->addWidget(m_productsButton);
+    layout->addLayout(filterRow);
     layout->addWidget(split, 1);
     layout->addWidget(m_totals);
     layout->addWidget(m_status);
@@ -189,6 +203,10 @@ QString BomPanel::totalsText() const {
     return m_totals->text();
 }
 
+QString BomPanel::titleText() const {
+    return m_title->text();
+}
+
 QString BomPanel::statusText() const {
     return m_status->text();
 }
@@ -210,6 +228,18 @@ void BomPanel::setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot) {
 void BomPanel::setModule(const QString& moduleId) {
     m_module = moduleId;
     ensureComputed();
+}
+
+void BomPanel::setWholeProducts(bool whole) {
+    if (whole == m_wholeProducts) return;
+    m_wholeProducts = whole;
+    QSignalBlocker block(m_productsButton);
+    m_productsButton->setChecked(whole);
+    ensureComputed();
+}
+
+QString BomPanel::shownKey() const {
+    return m_wholeProducts ? kProducts : m_module;
 }
 
 void BomPanel::setActive(bool active) {
@@ -259,20 +289,22 @@ void BomPanel::clearShown(const QString& title) {
 }
 
 void BomPanel::ensureComputed() {
-    if (!m_active || !m_snapshot || m_module.isEmpty() || m_module == m_shown) return;
-    if (auto cached = m_cache.value(m_module)) {
+    const QString key = shownKey();
+    if (!m_active || !m_snapshot || key.isEmpty() || key == m_shown) return;
+    if (auto cached = m_cache.value(key)) {
         show(cached);
         emit jobFinished({});
         return;
     }
-    if (m_job.busy() && m_running == m_module) return;
-    m_running = m_module;
-    clearShown(m_fab ? tr("Computing the bill of materials of %1 for %2…").arg(m_module, qs(m_fab->name))
-                     : tr("Computing the bill of materials of %1…").arg(m_module));
+    if (m_job.busy() && m_running == key) return;
+    m_running = key;
+    const QString what = key == kProducts ? tr("the products") : key;
+    clearShown(m_fab ? tr("Computing the bill of materials of %1 for %2…").arg(what, qs(m_fab->name))
+                     : tr("Computing the bill of materials of %1…").arg(what));
     auto design = m_snapshot->design;
     auto tree = m_snapshot->tree;
     auto fab = m_fab;
-    const std::string module = m_module.toStdString();
+    const std::string module = key == kProducts ? std::string() : key.toStdString();
     m_job.start([design, tree, module, fab](const Progress& progress) {
         return computeFabBom(design, tree, module, fab, progress);
     }, [this](const JobResult<BomSnapshot>& result) { onFinished(result); });
@@ -280,6 +312,7 @@ void BomPanel::ensureComputed() {
 }
 
 void BomPanel::onFinished(const JobResult<BomSnapshot>& result) {
+    const QString key = m_running;
     m_running.clear();
     if (result.cancelled) {
         m_title->setText(tr("Computing the bill of materials was cancelled"));
@@ -291,7 +324,7 @@ void BomPanel::onFinished(const JobResult<BomSnapshot>& result) {
         emit jobFinished(result.error);
         return;
     }
-    m_cache.insert(qs(result.value->module), result.value);
+    m_cache.insert(key, result.value);
     show(result.value);
     emit jobFinished({});
     ensureComputed(); // the selection may have moved on meanwhile
@@ -306,7 +339,7 @@ void BomPanel::updateFabColumns() {
 }
 
 void BomPanel::show(const std::shared_ptr<const BomSnapshot>& snap) {
-    m_shown = qs(snap->module);
+    m_shown = snap->module.empty() ? kProducts : qs(snap->module);
     m_shownBom = snap;
     const std::shared_ptr<const core::Bom> bom(snap, &snap->bom);
     m_model->setBom(bom);
@@ -322,7 +355,8 @@ void BomPanel::show(const std::shared_ptr<const BomSnapshot>& snap) {
         m_treeView->expandToDepth(0);
     }
     m_totalsView->resizeColumnsToContents();
-    QString title = tr("Bill of materials of %1 at %2").arg(m_shown, qs(snap->bom.treeName));
+    QString title = tr("Bill of materials of %1 at %2")
+                        .arg(m_shown == kProducts ? tr("the products") : m_shown, qs(snap->bom.treeName));
     if (!snap->bom.fabName.empty())
         title += tr(", for %1 (%2)").arg(qs(snap->bom.fabName), qs(snap->bom.currency));
     if (!snap->note.empty()) title += QStringLiteral(" — ") + qs(snap->note);
@@ -341,7 +375,7 @@ void BomPanel::chooseExportFile() {
     for (const auto& f : kExportFilters)
         filters << tr(f.filter);
     QString selected = filters.first();
-    QString base = m_shown;
+    QString base = m_shown == kProducts ? QStringLiteral("products") : m_shown;
     base.replace(QLatin1Char('/'), QLatin1Char('-'));
     const QString suggested =
         QDir(m_exportFile.isEmpty() ? QDir::homePath() : QFileInfo(m_exportFile).absolutePath())

@@ -44,6 +44,10 @@ public:
     void setSnapshot(std::shared_ptr<const DesignSnapshot> snapshot);
     // The module whose BOM to show; computed now when the panel is active.
     void setModule(const QString& moduleId);
+    // Shows the BOM of all the project's products at once instead of the module's (the
+    // *Products* button), as `telar bom` without a module.
+    void setWholeProducts(bool whole);
+    bool wholeProducts() const { return m_wholeProducts; }
     // Whether the panel is on screen (its tab is current): only then are BOMs computed.
     void setActive(bool active);
 
@@ -86,6 +90,8 @@ public:
     QString totalsText() const;
     // The last export's outcome, or a fab profile's load error.
     QString statusText() const;
+    // The heading above the lines ("Bill of materials of frame at HEAD (…)").
+    QString titleText() const;
 
 signals:
     void jobStarted();
@@ -120,6 +126,9 @@ private:
     QString m_exportFile;
 
     QLabel* m_title = nullptr;
+    QString shownKey() const; // the module, or kProducts for the products
+    bool m_wholeProducts = false;
+    QToolButton* m_productsButton = nullptr;
     QToolButton* m_flatButton = nullptr;
     QToolButton* m_treeButton = nullptr;
     FabProfilePicker* m_fabPicker = nullptr;

@@ -297,6 +297,29 @@ TEST_CASE("BOM panel: fab picker, filter, sorting, and exports byte-identical to
     CHECK(treeCsv.rfind("Level,Module,Part,", 0) == 0);
     CHECK(panel.statusText().startsWith("Wrote "));
 
+    // All the products at once, as `telar bom` without a module, whatever module is selected.
+    panel.setView(telar::core::BomView::Flat);
+    panel.setWholeProducts(true);
+    REQUIRE(waitUntilIdle([&] { return panel.isBusy(); }));
+    CHECK(panel.model()->rowCount() == 64);
+    CHECK(panel.titleText().startsWith("Bill of materials of the products at "));
+    {
+        QSignalSpy finished(&panel, &BomPanel::exportFinished);
+        REQUIRE(panel.exportTo(QString::fromStdString((out / "products.csv").string()), BomExportFormat::Csv));
+        REQUIRE(waitUntilIdle([&] { return panel.isBusy(); }));
+        REQUIRE(finished.size() == 1);
+        const auto cli = runTelar({"--repo", commons.openPress().string(), "bom", "--fab",
+                                   fabFile("community-fablab.toml"), "--format", "csv", "-o",
+                                   (out / "cli-products.csv").string()},
+                                  home);
+        INFO(cli.err);
+        REQUIRE(cli.exitCode == 0);
+        CHECK(telar::test::readFile(out / "products.csv") == telar::test::readFile(out / "cli-products.csv"));
+    }
+    panel.setWholeProducts(false); // back to the module's BOM, from the cache
+    CHECK_FALSE(panel.isBusy());
+    CHECK(panel.model()->rowCount() == 10);
+
     // An export that cannot be written says why, naming the file.
     QSignalSpy failed(&panel, &BomPanel::exportFinished);
     REQUIRE(panel.exportTo(QString::fromStdString((out / "no-such-dir" / "x.csv").string()),
