@@ -13,7 +13,8 @@ QString appUsage() {
         "  --rev REV           read the design at REV (branch, tag, commit; default: working tree)\n"
         "  --module ID         select this module once loaded (default: the first product)\n"
         "  --part ID           select this part of the selected module\n"
-        "  --view VIEW         tree, parts, bom, 3d, history or diff: what to bring forward\n"
+        "  --view VIEW         tree, parts, bom, licences, 3d, history or diff: what to bring\n"
+        "                      forward\n"
         "                      (default: tree)\n"
         "  --screenshot FILE   render the window to a PNG once everything is loaded, then exit\n"
         "  --size WxH          window size in pixels (e.g. 1280x800)\n"
@@ -79,9 +80,10 @@ std::optional<AppOptions> parseAppOptions(const QStringList& arguments, QString*
                 else if (v == QLatin1String("parts")) o.view = View::Parts;
                 else if (v == QLatin1String("bom")) o.view = View::Bom;
                 else if (v == QLatin1String("3d")) o.view = View::ThreeD;
+                else if (v == QLatin1String("licences") || v == QLatin1String("licenses")) o.view = View::Licences;
                 else if (v == QLatin1String("history")) o.view = View::History;
                 else if (v == QLatin1String("diff")) o.view = View::Diff;
-                else return fail(QStringLiteral("--view must be tree, parts, bom, 3d, history or diff, not '%1'").arg(v));
+                else return fail(QStringLiteral("--view must be tree, parts, bom, licences, 3d, history or diff, not '%1'").arg(v));
             } else {
                 static const QRegularExpression re(QStringLiteral("^(\\d{2,5})x(\\d{2,5})$"));
                 auto m = re.match(v);

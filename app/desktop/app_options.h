@@ -12,7 +12,7 @@
 namespace telar::desktop {
 
 // Which part of the main window is brought forward.
-enum class View { Tree, Parts, Bom, ThreeD, History, Diff };
+enum class View { Tree, Parts, Bom, Licences, ThreeD, History, Diff };
 
 struct AppOptions {
     QString repo;        // empty: the start page

@@ -315,6 +315,8 @@ void MainWindow::buildActions() {
     toHistory->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_6));
     QAction* toDiff = view->addAction(tr("&Diff between revisions"), this, [this] { showView(View::Diff); });
     toDiff->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_7));
+    QAction* toLicences = view->addAction(tr("&Licences"), this, [this] { showView(View::Licences); });
+    toLicences->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_8));
     QAction* filter = view->addAction(tr("&Filter parts"), this, [this] {
         showView(View::Parts);
         m_partFilter->setFocus();
@@ -768,6 +770,10 @@ void MainWindow::showView(View view) {
     case View::Bom:
         m_tabs->setCurrentWidget(m_bomPanel);
         m_bomPanel->view()->setFocus();
+        break;
+    case View::Licences:
+        m_tabs->setCurrentWidget(m_licensePanel);
+        m_licensePanel->setFocus();
         break;
     case View::ThreeD:
         m_tabs->setCurrentWidget(m_viewPage);

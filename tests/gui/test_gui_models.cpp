@@ -338,8 +338,10 @@ TEST_CASE("Command line options", "[gui]") {
     CHECK(parseAppOptions({"telar-desktop", "--view", "bom"}, &error)->view == View::Bom);
     CHECK(parseAppOptions({"telar-desktop", "--view", "history"}, &error)->view == View::History);
     CHECK(parseAppOptions({"telar-desktop", "--view", "diff"}, &error)->view == View::Diff);
+    CHECK(parseAppOptions({"telar-desktop", "--view", "licences"}, &error)->view == View::Licences);
+    CHECK(parseAppOptions({"telar-desktop", "--view", "licenses"}, &error)->view == View::Licences);
     CHECK_FALSE(parseAppOptions({"telar-desktop", "--view", "log"}, &error));
-    CHECK(error == "--view must be tree, parts, bom, 3d, history or diff, not 'log'");
+    CHECK(error == "--view must be tree, parts, bom, licences, 3d, history or diff, not 'log'");
     CHECK_FALSE(parseAppOptions({"telar-desktop", "--size", "big"}, &error));
     CHECK(error == "--size must be WIDTHxHEIGHT, e.g. 1280x800, not 'big'");
     CHECK_FALSE(parseAppOptions({"telar-desktop", "--size", "100x100"}, &error));

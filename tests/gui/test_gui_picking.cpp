@@ -440,6 +440,9 @@ TEST_CASE("The main window's actions have the documented shortcuts", "[gui]") {
     CHECK(shortcuts["Bill of materials"] == "Ctrl+3");
     CHECK(shortcuts["3D view"] == "Ctrl+4");
     CHECK(shortcuts["Problems"] == "Ctrl+5");
+    CHECK(shortcuts["History"] == "Ctrl+6");
+    CHECK(shortcuts["Diff between revisions"] == "Ctrl+7");
+    CHECK(shortcuts["Licences"] == "Ctrl+8");
     CHECK(shortcuts["Filter parts"] == "Ctrl+F");
     CHECK(shortcuts["Cancel"] == "Esc");
     CHECK(shortcuts["Fit all"] == "F");
