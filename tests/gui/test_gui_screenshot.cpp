@@ -83,7 +83,7 @@ TEST_CASE("telar-desktop --screenshot fails with the core's message when the rep
 
     auto bad = telar::test::run({desktopBinary(), "--view", "sideways"}, {}, {"QT_QPA_PLATFORM=offscreen"});
     CHECK(bad.exitCode == 2);
-    CHECK(bad.err == "telar-desktop: --view must be tree, parts, bom, 3d, history or diff, not 'sideways'\n");
+    CHECK(bad.err == "telar-desktop: --view must be tree, parts, bom, licences, 3d, history or diff, not 'sideways'\n");
 }
 
 TEST_CASE("telar-desktop --screenshot --view 3d draws the geometry with its CAD colours under Xvfb", "[gui]") {
