@@ -15,10 +15,12 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <string>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 extern char** environ;
 
@@ -28,6 +30,21 @@ namespace {
 namespace fs = std::filesystem;
 
 bool isExecutable(const fs::path& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0 && fs::is_regular_file(p); }
+
+// The environment of a worker: ours, plus MMGT_OPT=2 unless it is set. OpenCASCADE picks its
+// memory manager from MMGT_OPT when its library is loaded, before main() could change it; 2 is its
+// TBB scalable allocator (blocks still zero-filled, MMGT_CLEAR keeps its default), which takes
+// about 8 % less CPU than the default malloc/calloc on STEP files for the same results.
+std::vector<std::string> workerEnvironment() {
+    std::vector<std::string> env;
+    bool hasAllocator = false;
+    for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+        env.emplace_back(*e);
+        hasAllocator = hasAllocator || env.back().rfind("MMGT_OPT=", 0) == 0;
+    }
+    if (!hasAllocator) env.emplace_back("MMGT_OPT=2");
+    return env;
+}
 
 // A telar-cad-worker child process talking over a socket pair; killed and reaped on destruction.
 class WorkerProcess {
@@ -43,7 +60,11 @@ public:
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
         const std::string program = executable.string();
         char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
-        const int rc = ::posix_spawn(&m_pid, program.c_str(), &actions, nullptr, argv, environ);
+        std::vector<std::string> env = workerEnvironment();
+        std::vector<char*> envp;
+        for (std::string& e : env) envp.push_back(e.data());
+        envp.push_back(nullptr);
+        const int rc = ::posix_spawn(&m_pid, program.c_str(), &actions, nullptr, argv, envp.data());
         posix_spawn_file_actions_destroy(&actions);
         ::close(fds[1]);
         if (rc != 0) {

@@ -1,5 +1,7 @@
 #include "measure.h"
 
+#include "mass_properties.h"
+
 #include <BRepAdaptor_Curve.hxx>
 #include <BRepAdaptor_Surface.hxx>
 #include <BRepBndLib.hxx>
@@ -10,6 +12,7 @@
 #include <Bnd_Box.hxx>
 #include <GProp_GProps.hxx>
 #include <GProp_PrincipalProps.hxx>
+#include <Standard_Failure.hxx>
 #include <TopExp.hxx>
 #include <TopExp_Explorer.hxx>
 #include <TopTools_IndexedMapOfShape.hxx>
@@ -128,10 +131,21 @@ ShapeMeasures measureShape(const TopoDS_Shape& shape, const AnalyzeOptions& opti
     countTopology(shape, m);
     m.closed = m.shells > 0 && m.closedShells == m.shells;
 
-    GProp_GProps volume;
-    BRepGProp::VolumeProperties(shape, volume, /*OnlyClosed*/ Standard_True);
-    GProp_GProps surface;
-    BRepGProp::SurfaceProperties(shape, surface);
+    // Volume and area in one pass over each face (mass_properties.h); BRepGProp where that pass
+    // does not apply or OCCT fails inside it.
+    GProp_GProps volume, surface;
+    bool integrated = false;
+    try {
+        integrated = integrateMassProperties(shape, volume, surface);
+    } catch (const Standard_Failure&) {
+        integrated = false;
+    }
+    if (!integrated) {
+        volume = GProp_GProps();
+        surface = GProp_GProps();
+        BRepGProp::VolumeProperties(shape, volume, /*OnlyClosed*/ Standard_True);
+        BRepGProp::SurfaceProperties(shape, surface);
+    }
     m.area = surface.Mass();
     double signedVolume = volume.Mass();
     // Broken geometry can integrate to NaN; report it as unmeasurable rather than poison totals.

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdlib>
 #include <thread>
 
 using namespace telar::cad;
@@ -106,6 +107,28 @@ TEST_CASE("a crashing or hanging worker costs one file", "[cad]") {
     const auto timedOut = analyzeFiles({{"c.stl", {}, binaryStl(boxTriangles(1, 1, 1))}}, options);
     CHECK_THAT(timedOut[0].error, Catch::Contains("c.stl: analysis took longer than"));
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+}
+
+TEST_CASE("workers run with OpenCASCADE's TBB allocator unless MMGT_OPT says otherwise", "[cad]") {
+    // A stand-in worker that writes the MMGT_OPT it was started with next to itself and exits.
+    telar::test::TempDir dir;
+    const auto fake = dir / "env-worker";
+    telar::test::writeFile(fake, "#!/bin/sh\nprintf '%s' \"${MMGT_OPT-unset}\" > \"$0.mmgt\"\nexit 3\n");
+    std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+    BatchOptions options;
+    options.workerExecutable = fake;
+    options.jobs = 1;
+    const std::vector<FileJob> job = {{"a.stl", {}, binaryStl(boxTriangles(1, 1, 1))}};
+    const char* before = std::getenv("MMGT_OPT");
+    const std::string saved = before ? before : "";
+    ::unsetenv("MMGT_OPT");
+    CHECK(analyzeFiles(job, options)[0].error == "a.stl: the analyser process exited with status 3");
+    CHECK(telar::test::readFile(dir / "env-worker.mmgt") == "2");
+    ::setenv("MMGT_OPT", "0", 1); // the user's choice is kept
+    CHECK(analyzeFiles(job, options)[0].error == "a.stl: the analyser process exited with status 3");
+    CHECK(telar::test::readFile(dir / "env-worker.mmgt") == "0");
+    if (before) ::setenv("MMGT_OPT", saved.c_str(), 1);
+    else ::unsetenv("MMGT_OPT");
 }
 
 TEST_CASE("cancelling a batch stops its workers and throws Cancelled", "[cad]") {

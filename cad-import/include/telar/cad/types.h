@@ -14,7 +14,7 @@
 namespace telar::cad {
 
 // Bumped whenever analysis results may change for the same input bytes; part of every cache key.
-inline constexpr int kAnalyserVersion = 3; // 3: 3MF is read
+inline constexpr int kAnalyserVersion = 4; // 3: 3MF is read; 4: one-pass volume and area
 
 // The format of a file, detected from its content (the extension is only a tie-breaker).
 enum class Format { Unknown, Step, Iges, Brep, StlAscii, StlBinary, ThreeMf };
