@@ -94,17 +94,6 @@ void printLineage(const std::vector<core::LineageLink>& chain, const std::string
 
 // ---- provenance ---------------------------------------------------------------------------
 
-const char* kindWord(core::ProvenanceKind k) {
-    switch (k) {
-    case core::ProvenanceKind::Module:
-        return "module";
-    case core::ProvenanceKind::Part:
-        return "part";
-    default:
-        return "path";
-    }
-}
-
 Json changeJson(const core::FileChange& c) {
     return {
         {"status", std::string(1, c.status)},
@@ -170,7 +159,7 @@ void runProvenance(Context& ctx, const std::string& what) {
                                {"modified", o.modified ? Json(*o.modified) : Json(nullptr)},
                                {"unreadable", nullable(o.unreadable)}});
         printJson({{"query", p.query},
-                   {"kind", kindWord(p.kind)},
+                   {"kind", core::provenanceKindName(p.kind)},
                    {"module", nullable(p.module)},
                    {"part", nullable(p.part)},
                    {"paths", p.paths},
@@ -192,7 +181,7 @@ void runProvenance(Context& ctx, const std::string& what) {
     }
     for (const auto& n : p.notes)
         ctx.notice("telar: " + n);
-    std::string title = p.query + " (" + kindWord(p.kind) +
+    std::string title = p.query + " (" + core::provenanceKindName(p.kind) +
                         (p.kind == core::ProvenanceKind::Part ? " of " + p.module : "") + ")";
     std::cout << title << " at " << p.rev << (p.tip.empty() ? "" : " (" + p.tip.substr(0, 7) + ")") << ": "
               << p.commits.size() << " commit" << (p.commits.size() == 1 ? "" : "s") << "\n";

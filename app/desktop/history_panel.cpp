@@ -19,16 +19,6 @@ QString shortId(const std::string& id) {
     return qs(id.substr(0, 7));
 }
 
-const char* kindWord(core::ProvenanceKind k) {
-    switch (k) {
-    case core::ProvenanceKind::Module:
-        return "module";
-    case core::ProvenanceKind::Part:
-        return "part";
-    default:
-        return "path";
-    }
-}
 
 QTreeWidgetItem* section(QTreeWidget* tree, const QString& title) {
     auto* item = new QTreeWidgetItem(tree, {title});
@@ -175,7 +165,7 @@ void HistoryPanel::show(const std::shared_ptr<const HistorySnapshot>& history) {
     m_shown = qs(history->query);
     m_model->setHistory(history);
     m_view->resizeColumnsToContents();
-    QString what = qs(p.query) + QStringLiteral(" (") + QLatin1String(kindWord(p.kind));
+    QString what = qs(p.query) + QStringLiteral(" (") + QLatin1String(core::provenanceKindName(p.kind));
     if (p.kind == core::ProvenanceKind::Part) what += tr(" of %1").arg(qs(p.module));
     what += QLatin1Char(')');
     QString title = p.commits.size() == 1

@@ -1,5 +1,6 @@
 #include "release_dialogs.h"
 
+#include "cache_store.h"
 #include "fab_profile_picker.h"
 
 #include "telar/core/catalog.h"
@@ -43,16 +44,6 @@ QString qpath(const fs::path& p) {
     return QString::fromStdString(p.string());
 }
 
-// The per-user geometry cache, or nullptr when it cannot be opened (files are then analysed
-// without it; the release gates and the package are the same either way).
-std::unique_ptr<core::Store> openGeometryStore() {
-    try {
-        return core::Store::open(core::Store::defaultPath(), [](const std::string&) {});
-    } catch (const StoreError&) {
-        return nullptr;
-    }
-}
-
 QWidget* rowOf(std::initializer_list<QWidget*> widgets, int stretchIndex) {
     auto* row = new QWidget;
     auto* layout = new QHBoxLayout(row);
@@ -70,7 +61,7 @@ QWidget* rowOf(std::initializer_list<QWidget*> widgets, int stretchIndex) {
 ReleaseCheckOutcome checkReleaseAt(const fs::path& dir, const std::string& rev, const Progress& progress) {
     core::Repository repo = core::Repository::open(dir);
     const core::Catalog catalog = core::Catalog::loadDefault();
-    auto store = openGeometryStore();
+    auto store = openGeometryStore({});
     core::GeometryCache cache(store.get());
     ReleaseCheckOutcome out;
     out.check = core::checkRelease(repo, rev, catalog, cache, progress);
@@ -83,7 +74,7 @@ ReleaseCheckOutcome createReleaseAt(const fs::path& dir, const std::string& tag,
     core::Repository repo = core::Repository::open(dir);
     const core::Signature tagger = desktopAuthor(repo);
     const core::Catalog catalog = core::Catalog::loadDefault();
-    auto store = openGeometryStore();
+    auto store = openGeometryStore({});
     core::GeometryCache cache(store.get());
     ReleaseCheckOutcome out;
     out.check = core::createRelease(repo, tag, rev, message, tagger, catalog, cache, progress);
@@ -309,7 +300,7 @@ BuildOutcome buildPackageAt(const BuildRequest& request, const Progress& progres
     const auto tree = repo.treeAt(request.rev);
     const core::Catalog catalog = core::Catalog::loadDefault();
     const core::Design design = core::loadDesign(*tree, catalog, progress.child(0.0, 0.05));
-    auto store = openGeometryStore();
+    auto store = openGeometryStore({});
     core::GeometryCache cache(store.get());
     core::PackageOptions options;
     options.fab = &fab;

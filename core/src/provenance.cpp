@@ -19,6 +19,17 @@
 
 namespace telar::core {
 
+const char* provenanceKindName(ProvenanceKind kind) {
+    switch (kind) {
+    case ProvenanceKind::Module:
+        return "module";
+    case ProvenanceKind::Part:
+        return "part";
+    default:
+        return "path";
+    }
+}
+
 // ---- Mailmap --------------------------------------------------------------------------------
 
 using GitMailmapPtr = std::unique_ptr<git_mailmap, GitDeleter<git_mailmap, git_mailmap_free>>;

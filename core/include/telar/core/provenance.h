@@ -50,6 +50,8 @@ private:
 
 // What `telar provenance` was asked about.
 enum class ProvenanceKind { Module, Part, Path };
+// "module" | "part" | "path" (the JSON `kind` and the CLI's title).
+const char* provenanceKindName(ProvenanceKind kind);
 
 // One person's part in a history: commits authored, commits co-authored (trailers).
 struct ProvenanceContributor {
